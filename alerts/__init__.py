@@ -1,0 +1,1 @@
+"""Keyword rules and alert delivery (issue 3); empty until then."""

@@ -1,0 +1,1 @@
+"""Fetching and extraction: Scrapy spider families, trafilatura plus Korean clean-up."""

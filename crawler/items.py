@@ -1,0 +1,18 @@
+"""The item a spider hands to the pipelines: a fetched article page, not yet extracted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    """One fetched article page with what the feed or list said about it."""
+
+    source_id: str
+    url: str  # the URL fetched (after redirects)
+    requested_url: str  # the URL the feed or list linked to
+    body: bytes
+    content_type: str | None
+    hints: dict[str, Any] = field(default_factory=dict)

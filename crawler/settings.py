@@ -1,0 +1,72 @@
+"""Scrapy settings for medradar (``scrapy.cfg`` points here).
+
+Values that come from the [crawl] table of the configuration are applied per crawl by
+``settings_for``; the rest are fixed here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+BOT_NAME = "medradar"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+ROBOTSTXT_OBEY = True
+USER_AGENT = "medradar/0.1 (+https://github.com/medradar/medradar)"
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "ko-KR,ko;q=0.9,en;q=0.5",
+}
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+REDIRECT_MAX_TIMES = 5
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_BACKOFF_BASE = 1.0  # seconds; doubled per attempt, with jitter (crawler.middlewares)
+RETRY_BACKOFF_MAX = 60.0
+HTTPERROR_ALLOW_ALL = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.StorePipeline": 400,
+}
+
+# Where spiders started by `scrapy crawl` read the medradar configuration; None = the usual
+# lookup (--config, $MEDRADAR_CONFIG, ./medradar.toml, built-in default).
+MEDRADAR_CONFIG = None
+MEDRADAR_EXTRACT_WORKERS = 0  # 0 = one worker process per CPU core
+
+
+def settings_for(crawl: Any) -> dict[str, Any]:
+    """Map the [crawl] table of the configuration onto Scrapy settings."""
+    return {
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "DOWNLOAD_DELAY": crawl.delay,
+        "RANDOMIZE_DOWNLOAD_DELAY": crawl.delay > 0,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle and crawl.delay > 0,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.delay, 0.1),
+        "DOWNLOAD_TIMEOUT": crawl.timeout,
+        "DOWNLOAD_MAXSIZE": crawl.max_page_bytes,
+        "RETRY_TIMES": crawl.retries,
+        "RETRY_BACKOFF_BASE": crawl.retry_backoff,
+        "CONCURRENT_REQUESTS": crawl.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.per_host,
+        "MEDRADAR_EXTRACT_WORKERS": crawl.extract_workers,
+    }

@@ -1,0 +1,279 @@
+"""What every spider family shares: the source row, the run record, feeds, lists, articles.
+
+A family (rss, sitemap, listing, ndsoft) only says where article links come from. Each spider
+instance crawls one source: ``scrapy crawl ndsoft -a source=bosa``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import feedparser
+import scrapy
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawler.clean import unescape
+from crawler.dates import parse_date
+from crawler.items import PageItem
+from crawler.recorder import RunRecorder, shared_archive
+from crawler.settings import settings_for
+from crawler.urls import clean_url, ndsoft_short, url_key
+from monitor.config import Config, SourceConfig, load_config
+
+_BENIGN_FEED_ERRORS = ("CharacterEncodingOverride", "NonXMLContentType")
+_PAGE_PARAMS = ("page", "pg", "p", "PAGE", "pageNo", "cpage")
+
+
+def describe_failure(failure: Failure) -> tuple[str, str]:
+    """Turn a download failure into (kind, one-line message) for the run record."""
+    exc = failure.value
+    name = type(exc).__name__
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        kind = "blocked" if status in (401, 403, 429, 451) else "http"
+        return kind, f"HTTP {status}"
+    text = str(exc) or name
+    if "robots.txt" in text:
+        return "robots", "forbidden by robots.txt"
+    if "redirect" in text.lower():
+        return "http", f"redirect loop or too many redirects ({text})"
+    if isinstance(exc, TimeoutError | TCPTimedOutError) or "took longer than" in text:
+        return "network", f"timed out ({text})"
+    if name == "CancelledError" or "maxsize" in text.lower() or "max size" in text.lower():
+        return "content", "page larger than the download size limit (crawl.max_page_bytes)"
+    if isinstance(exc, DNSLookupError):
+        return "network", f"DNS lookup failed ({text})"
+    return "network", f"{name}: {text}"
+
+
+def crawl_config(settings: BaseSettings) -> Config:
+    """Return the configuration a crawl runs with: given by the runner, else looked up."""
+    given = settings.get("MEDRADAR_CONFIG_OBJECT")
+    return given if isinstance(given, Config) else load_config(settings.get("MEDRADAR_CONFIG"))
+
+
+class ArticleSpider(scrapy.Spider):
+    """Base of the spider families; subclasses implement ``start_requests_for``."""
+
+    name = ""  # abstract: families set their own name
+    run: RunRecorder
+    source: SourceConfig
+
+    def __init__(self, source: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not source:
+            raise ValueError(f"spider {self.name!r} needs -a source=<id>")
+        self.source_id = source
+        self.requested: set[str] = set()
+        self.new_requests = 0
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Apply the [crawl] table of the medradar configuration to this crawl."""
+        super().update_settings(settings)
+        settings.setdict(settings_for(crawl_config(settings).crawl), priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:
+        """Build the spider for one source and open its run record."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        config = crawl_config(crawler.settings)
+        spider.source = config.source(spider.source_id)
+        if spider.source.kind != cls.name:
+            raise ValueError(f"source {spider.source_id!r} is kind {spider.source.kind!r}, "
+                             f"not {cls.name!r}")
+        archive = shared_archive(config.archive_path)
+        spider.run = RunRecorder(archive, spider.source.model_dump())
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider._response, signal=signals.response_received)
+        return spider
+
+    def _closed(self, spider: scrapy.Spider, reason: str) -> None:
+        if spider is self:
+            self.run.finish(reason)
+
+    def _spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        if spider is self:
+            self.run.error("spider", f"{type(failure.value).__name__}: {failure.value}",
+                           response.url)
+
+    def _response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
+        if spider is self:
+            self.run.counts.pages += 1
+
+    async def start(self) -> Any:
+        """Yield the first requests of this source (feeds, list pages or sitemaps)."""
+        for request in self.start_requests_for():
+            yield request
+
+    def start_requests_for(self) -> Iterable[Request]:
+        """Return the family's first requests."""
+        raise NotImplementedError
+
+    # -- articles ---------------------------------------------------------------------------
+
+    def follow_article(self, url: str, hints: dict[str, Any] | None = None,
+                       base: str | None = None) -> tuple[Request | None, bool]:
+        """Return (request or None, is the article new to the archive) for an article link."""
+        url = ndsoft_short(clean_url(url, base))
+        key = url_key(url)
+        self.run.counts.links_found += 1
+        if self.run.is_known(key):
+            return None, False
+        if key in self.requested or self.new_requests >= self.source.max_articles:
+            return None, True
+        self.requested.add(key)
+        self.new_requests += 1
+        # dont_filter: dedupe is ours (self.requested); Scrapy's filter would silently swallow
+        # a redirect loop back to the same URL instead of reporting it.
+        request = Request(url, callback=self.parse_article, errback=self.on_error, priority=10,
+                          meta={"hints": hints or {}, "kind": "article"}, dont_filter=True)
+        return request, True
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        """Hand an article page to the pipelines (extraction runs there, off this process)."""
+        self.run.article_pages += 1
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        if not isinstance(response, TextResponse) or (
+            content_type and not re.search(r"html|xml", content_type, re.IGNORECASE)
+        ):
+            self.run.article_errors += 1
+            self.run.error("content", f"not an HTML page ({content_type or 'no Content-Type'})",
+                           response.url)
+            return
+        yield PageItem(
+            source_id=self.source.id, url=response.url,
+            requested_url=response.request.url if response.request else response.url,
+            body=response.body, content_type=content_type or None,
+            hints=dict(response.meta.get("hints", {})),
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        """Record a failed request; the crawl of this and other sources goes on."""
+        request = getattr(failure, "request", None)
+        kind, message = describe_failure(failure)
+        what = request.meta.get("kind", "page") if request else "page"
+        if what == "article":
+            self.run.article_errors += 1
+        else:
+            self.run.counts.complete = False
+        url = request.url if request else None
+        self.run.error(kind, f"{what}: {message}", url)
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    def feed_request(self, url: str) -> Request:
+        """Return a conditional GET for a feed."""
+        return Request(url, callback=self.parse_feed, errback=self.on_error,
+                       headers=self.run.feed_validators(url), dont_filter=True,
+                       meta={"kind": "feed", "handle_httpstatus_list": [304]})
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """Follow every new item of an RSS / Atom feed; record bad items."""
+        if response.status == 304:
+            self.logger.debug("feed not modified: %s", response.url)
+            return
+        headers = response.headers
+        self.run.remember_feed(
+            response.request.url if response.request else response.url,
+            (headers.get("ETag") or b"").decode("latin-1") or None,
+            (headers.get("Last-Modified") or b"").decode("latin-1") or None,
+        )
+        parsed = feedparser.parse(response.body, response_headers={
+            "content-type": (headers.get("Content-Type") or b"application/xml").decode("latin-1")})
+        problem = parsed.get("bozo_exception")
+        if parsed.bozo and type(problem).__name__ not in _BENIGN_FEED_ERRORS:
+            read = f"read {len(parsed.entries)} items before it" if parsed.entries else "no items read"
+            self.run.error("feed", f"malformed feed XML: {problem} ({read})", response.url)
+            self.run.counts.complete = False
+        elif not parsed.entries:
+            self.run.error("feed", "feed has no items", response.url)
+        for entry in parsed.entries:
+            yield from self._follow_entry(entry, response.url)
+
+    def _follow_entry(self, entry: Any, feed_url: str) -> Iterator[Request]:
+        title = unescape(str(entry.get("title", ""))).strip()
+        link = entry.get("link") or next(
+            (l.get("href") for l in entry.get("links", []) if l.get("href")), None)
+        if not link:
+            self.run.error("feed", f"feed item without link: {title[:60]!r}", feed_url)
+            return
+        # Re-parse the raw string: feedparser reads naive Korean times as UTC (9 hours off).
+        raw_date = entry.get("published") or entry.get("updated")
+        published = parse_date(raw_date)
+        if not published:
+            self.run.error("feed", f"feed item without a usable date: {title[:60]!r} "
+                           "(the article page's own date is used)", link)
+        hints = {"title": title, "author": entry.get("author"), "published_at": published,
+                 "published_from": "feed"}
+        request, _ = self.follow_article(link, hints, base=feed_url)
+        if request:
+            yield request
+
+    # -- list pages -------------------------------------------------------------------------
+
+    def list_request(self, url: str, page: int = 1) -> Request:
+        """Return a request for a list page."""
+        return Request(url, callback=self.parse_list, errback=self.on_error, dont_filter=True,
+                       cb_kwargs={"page": page}, meta={"kind": "list"})
+
+    def list_links(self, response: TextResponse) -> list[str]:
+        """Return the article links of a list page (family-specific)."""
+        raise NotImplementedError
+
+    def parse_list(self, response: Response, page: int = 1) -> Iterator[Request]:
+        """Follow new article links; walk to the next page only while a page has something new."""
+        if not isinstance(response, TextResponse):
+            self.run.error("content", "list page is not HTML", response.url)
+            return
+        links = self.list_links(response)
+        if not links:
+            self.run.counts.complete = False
+            self.run.error("layout", "list page has no article links (layout change?)",
+                           response.url)
+            return
+        fresh = False
+        for link in links:
+            request, new = self.follow_article(link, base=response.url)
+            fresh = fresh or new
+            if request:
+                yield request
+        if page >= self.source.max_pages or not (fresh or self.run.resume):
+            return
+        next_url = next_page_url(response, page)
+        if next_url:
+            yield self.list_request(next_url, page + 1)
+
+
+def with_page(url: str, page: int) -> str:
+    """Return url with its page parameter set (``page`` unless it uses another name)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    name = next((k for k, _ in query if k in _PAGE_PARAMS), "page")
+    query = [(k, v) for k, v in query if k != name] + [(name, str(page))]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def _same(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.path, sorted(parse_qsl(pa.query))) == (pb.path, sorted(parse_qsl(pb.query)))
+
+
+def next_page_url(response: TextResponse, page: int) -> str | None:
+    """Find the link to list page ``page + 1``: a numbered pagination link or rel=next."""
+    wanted = with_page(response.url, page + 1)
+    for href in response.css("a::attr(href)").getall():
+        if _same(response.urljoin(href.strip()), wanted):
+            return wanted
+    rel_next = response.css("a[rel=next]::attr(href), link[rel=next]::attr(href)").get()
+    return response.urljoin(rel_next) if rel_next else None

@@ -1,0 +1,1 @@
+"""medradar's command line, configuration and (soon) the scheduling daemon."""

@@ -1,0 +1,251 @@
+"""The ``medradar`` command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from monitor.config import (
+    Config,
+    ConfigError,
+    find_config_path,
+    load_config,
+    parse_duration,
+    starter_config_text,
+)
+from storage import Archive, ArchiveError, open_archive
+
+F = TypeVar("F", bound=Callable[..., Any])
+KST_OFFSET = "+09:00"
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a one-line error and exit non-zero."""
+    click.echo(f"medradar: error: {message}", err=True)
+    sys.exit(code)
+
+
+def config_option(func: F) -> F:
+    """Add --config to a command (it may also be given before the command)."""
+    return click.option("--config", "config_path", metavar="PATH",
+                        help="Config file (default: $MEDRADAR_CONFIG, ./medradar.toml, "
+                             "built-in).")(func)
+
+
+def get_config(ctx: click.Context, config_path: str | None) -> Config:
+    """Load the configuration named on the command line, or fail with a one-line reason."""
+    path = config_path or (ctx.obj or {}).get("config_path")
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        fail(str(exc))
+        raise  # unreachable; keeps type checkers content
+
+
+@contextmanager
+def archive_of(config: Config) -> Iterator[Archive]:
+    """Open the configured archive, or fail with a one-line reason."""
+    try:
+        archive = open_archive(config.archive_path)
+    except ArchiveError as exc:
+        fail(str(exc), code=1)
+        raise
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", help="Config file for every command.")
+@click.version_option(package_name="medradar")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """medradar: Korean medical-device news monitor (crawl, archive, search)."""
+    ctx.obj = {"config_path": config_path}
+
+
+@main.command()
+@click.argument("path", default="medradar.toml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, force: bool) -> None:
+    """Write a commented starter configuration file."""
+    target = Path(path)
+    if target.exists() and not force:
+        fail(f"{target} exists; use --force to overwrite", code=1)
+    target.write_text(starter_config_text(), encoding="utf-8")
+    click.echo(f"wrote {target}; edit it, then run: medradar --config {target} crawl")
+
+
+@main.command()
+@click.argument("source_ids", nargs=-1, metavar="[SOURCE]...")
+@config_option
+@click.option("--all", "include_disabled", is_flag=True, help="Include disabled sources.")
+@click.option("-v", "--verbose", count=True, help="Show crawl logs (-vv for debug).")
+@click.pass_context
+def crawl(ctx: click.Context, source_ids: tuple[str, ...], config_path: str | None,
+          include_disabled: bool, verbose: int) -> None:
+    """Crawl the sources once (all enabled ones by default) into the archive."""
+    from monitor.crawl_view import CrawlView
+
+    config = get_config(ctx, config_path)
+    try:
+        sources = ([config.source(s) for s in source_ids] if source_ids else
+                   [s for s in config.sources if s.enabled or include_disabled])
+    except ConfigError as exc:
+        fail(str(exc))
+    if not sources:
+        fail("no sources to crawl (none configured or all disabled)")
+    with archive_of(config):
+        pass  # fail early, with one line, if the archive cannot be opened
+    from crawler.runner import run_crawl
+
+    level = {0: "ERROR", 1: "INFO"}.get(verbose, "DEBUG")
+    view = CrawlView(err, [s.id for s in sources])
+    with view:
+        summaries = run_crawl(config, sources, on_event=view.on_event, log_level=level)
+    view.print_summary(out, summaries)
+
+
+@main.command()
+@click.argument("target", metavar="URL|FILE|-")
+@click.option("--url", "page_url", help="The page's address, for FILE or stdin.")
+@click.option("--json", "as_json", is_flag=True, help="Print all fields as JSON.")
+@config_option
+@click.pass_context
+def extract(ctx: click.Context, target: str, page_url: str | None, as_json: bool,
+            config_path: str | None) -> None:
+    """Print what the archive would store for one page."""
+    from crawler.errors import CrawlError
+    from crawler.extract import extract_article
+    from crawler.fetch import fetch_page
+
+    content_type = None
+    if target == "-":
+        body = sys.stdin.buffer.read()
+        url = page_url or "http://localhost/stdin"
+    elif target.startswith(("http://", "https://")):
+        crawl_cfg = get_config(ctx, config_path).crawl
+        try:
+            body, content_type, url = fetch_page(target, crawl_cfg.user_agent, crawl_cfg.timeout,
+                                                 crawl_cfg.max_page_bytes)
+        except CrawlError as exc:
+            fail(str(exc), code=1)
+    else:
+        try:
+            body = Path(target).read_bytes()
+        except OSError as exc:
+            fail(f"cannot read {target}: {exc.strerror}", code=1)
+        url = page_url or Path(target).resolve().as_uri()
+    try:
+        article = extract_article(body, url, content_type)
+    except CrawlError as exc:
+        fail(f"{url}: {exc}", code=1)
+    if as_json:
+        click.echo(json.dumps(article.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(article.body)
+
+
+def parse_when(value: str | None) -> str | None:
+    """Turn ``7d`` / ``12h`` / ``2026-11-01`` / an ISO time into a KST ISO bound."""
+    if not value:
+        return None
+    from crawler.dates import KST, parse_date
+
+    try:
+        return (datetime.now(KST) - parse_duration(value)).isoformat(timespec="seconds")
+    except ValueError:
+        pass
+    if len(value) == 10:
+        value += " 00:00"
+    parsed = parse_date(value)
+    if not parsed:
+        raise click.BadParameter(f"{value!r} is not a duration (7d) or a date (2026-11-01)")
+    return parsed
+
+
+@main.command()
+@click.argument("query")
+@click.option("--since", help="Published at or after: 7d, 12h, 2026-11-01 or ISO time.")
+@click.option("--until", help="Published before: same forms as --since.")
+@click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True)
+@config_option
+@click.pass_context
+def search(ctx: click.Context, query: str, since: str | None, until: str | None,
+           sources: tuple[str, ...], limit: int, fmt: str, config_path: str | None) -> None:
+    """Search the archive (Korean-aware: spacing variants, 2-syllable terms)."""
+    from storage.search import QueryError, parse_query, search_articles, snippet
+
+    config = get_config(ctx, config_path)
+    try:
+        parsed = parse_query(query)
+    except QueryError as exc:
+        fail(str(exc))
+    with archive_of(config) as archive:
+        rows = search_articles(archive, parsed, parse_when(since), parse_when(until),
+                               list(sources) or None, limit)
+    for row in rows:
+        row["snippet"] = snippet(row.pop("body"), parsed.terms)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["id", "source_id", "published_at", "title",
+                                                    "url", "author", "snippet"])
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        table = Table("published", "source", "title", "snippet", show_lines=False)
+        for row in rows:
+            table.add_row((row["published_at"] or "")[:16].replace("T", " "), row["source_id"],
+                          f"[link={row['url']}]{row['title']}[/link]", row["snippet"])
+        out.print(table)
+        err.print(f"{len(rows)} result(s)")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@config_option
+@click.pass_context
+def sources(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
+    """List the sources with their last run, article counts and errors."""
+    from storage.runs import source_overview, sync_sources
+
+    config = get_config(ctx, config_path)
+    with archive_of(config) as archive:
+        sync_sources(archive, [s.model_dump() for s in config.sources])
+        rows = [r for r in source_overview(archive) if r["id"] in {s.id for s in config.sources}]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("source", "kind", "last run", "status", "pages", "links", "new", "errors",
+                  "articles", "last error")
+    for row in rows:
+        table.add_row(
+            f"{row['id']}{'' if row['enabled'] else ' (off)'}", row["kind"],
+            (row["started_at"] or "never")[:16].replace("T", " "), row["status"] or "-",
+            str(row["pages"] or 0), str(row["links_found"] or 0), str(row["new_articles"] or 0),
+            str(row["errors"] or 0), str(row["articles"]), (row["last_error"] or "")[:80],
+        )
+    out.print(table)
+    origin = find_config_path((ctx.obj or {}).get("config_path") or config_path)
+    err.print(f"config: {origin or 'built-in default'}; archive: {config.archive_path}")
+

@@ -1,0 +1,268 @@
+"""Configuration: one TOML file, validated in full before anything starts.
+
+Lookup order: ``--config PATH``, ``$MEDRADAR_CONFIG``, ``./medradar.toml``, then the built-in
+default shipped with the package. ``${NAME}`` in any string value is replaced from the
+environment, so secrets never live in the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from monitor.errors import ConfigError
+
+ENV_VAR = "MEDRADAR_CONFIG"
+LOCAL_NAME = "medradar.toml"
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> timedelta:
+    """Parse ``90s``, ``15m``, ``2h`` or ``7d`` into a timedelta."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 15m, 2h, 7d)")
+    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {value!r}")
+    return value
+
+
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ArchiveConfig(_Strict):
+    """Where the SQLite archive lives."""
+
+    path: str = "medradar.db"
+
+
+class CrawlConfig(_Strict):
+    """Politeness and limits shared by all sources."""
+
+    user_agent: str = "medradar/0.1 (+https://github.com/medradar/medradar)"
+    obey_robots: bool = True
+    delay: float = Field(default=1.0, ge=0)
+    timeout: float = Field(default=30, gt=0)
+    retries: int = Field(default=3, ge=0, le=10)
+    retry_backoff: float = Field(default=1.0, ge=0, description="first retry wait, seconds")
+    max_page_bytes: int = Field(default=5 * 1024 * 1024, gt=1024)
+    concurrency: int = Field(default=16, ge=1)
+    per_host: int = Field(default=2, ge=1)
+    autothrottle: bool = True
+    extract_workers: int = Field(default=0, ge=0, description="0 = one per CPU core")
+
+
+SourceKind = Literal["ndsoft", "rss", "sitemap", "listing"]
+
+
+class SourceConfig(_Strict):
+    """One outlet: a data row, crawled by the spider family named in ``kind``."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str
+    kind: SourceKind
+    url: str = ""
+    feeds: list[str] = []
+    start_urls: list[str] = []
+    sitemaps: list[str] = []
+    article_pattern: str = ""
+    max_pages: int = Field(default=3, ge=1, le=100)
+    max_articles: int = Field(default=200, ge=1)
+    every: str = "15m"
+    cron: str = ""
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _url_ok(cls, value: str) -> str:
+        return _check_url(value) if value else value
+
+    @field_validator("feeds", "start_urls", "sitemaps")
+    @classmethod
+    def _urls_ok(cls, values: list[str]) -> list[str]:
+        return [_check_url(v) for v in values]
+
+    @field_validator("article_pattern")
+    @classmethod
+    def _regex_ok(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"bad regex {value!r}: {exc}") from None
+        return value
+
+    @field_validator("every")
+    @classmethod
+    def _every_ok(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> SourceConfig:
+        need = {
+            "ndsoft": self.url or self.feeds,
+            "rss": self.feeds,
+            "sitemap": self.sitemaps or self.url,
+            "listing": self.start_urls and self.article_pattern,
+        }[self.kind]
+        if not need:
+            hint = {
+                "ndsoft": "url (site root) or feeds",
+                "rss": "feeds",
+                "sitemap": "sitemaps or url (robots.txt Sitemap: lines)",
+                "listing": "start_urls and article_pattern",
+            }[self.kind]
+            raise ValueError(f"kind {self.kind!r} needs {hint}")
+        return self
+
+    @property
+    def interval(self) -> timedelta:
+        """The crawl interval as a timedelta."""
+        return parse_duration(self.every)
+
+
+class Config(_Strict):
+    """The whole medradar configuration."""
+
+    archive: ArchiveConfig = ArchiveConfig()
+    crawl: CrawlConfig = CrawlConfig()
+    sources: list[SourceConfig] = []
+    # Where the file was read from; relative paths in it are resolved against its folder.
+    origin: str = Field(default="<built-in>", exclude=True)
+    base_dir: str = Field(default=".", exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Config:
+        seen: set[str] = set()
+        for source in self.sources:
+            if source.id in seen:
+                raise ValueError(f"duplicate source id {source.id!r}")
+            seen.add(source.id)
+        return self
+
+    @property
+    def archive_path(self) -> Path:
+        """The archive file, resolved against the config file's folder."""
+        path = Path(os.path.expanduser(self.archive.path))
+        return path if path.is_absolute() else Path(self.base_dir) / path
+
+    def source(self, source_id: str) -> SourceConfig:
+        """Return the source with this id or raise ConfigError."""
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        known = ", ".join(s.id for s in self.sources) or "none"
+        raise ConfigError(f"unknown source {source_id!r} (known: {known})")
+
+
+def expand_env(value: Any, where: str = "") -> Any:
+    """Replace ``${NAME}`` in every string of a parsed TOML tree from the environment."""
+    if isinstance(value, str):
+
+        def lookup(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in os.environ:
+                raise ConfigError(f"{where or 'config'}: environment variable ${{{name}}} is not set")
+            return os.environ[name]
+
+        return _ENV_REF.sub(lookup, value)
+    if isinstance(value, list):
+        return [expand_env(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: expand_env(v, f"{where}.{k}" if where else k) for k, v in value.items()}
+    return value
+
+
+def _describe(error: dict[str, Any], data: dict[str, Any]) -> str:
+    """Turn one pydantic error into 'sources[2] (id "bosa").url: message'."""
+    loc = list(error["loc"])
+    parts: list[str] = []
+    node: Any = data
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]"
+            if isinstance(node, list) and item < len(node):
+                node = node[item]
+                if isinstance(node, dict) and "id" in node:
+                    parts[-1] += f" (id {node['id']!r})"
+        else:
+            parts.append(str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    key = ".".join(parts) or "config"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key"
+    return f"{key}: {message}"
+
+
+def parse_config(text: str, origin: str = "<string>", base_dir: str = ".") -> Config:
+    """Parse and validate TOML text into a Config, raising ConfigError with every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    data = expand_env(data)
+    try:
+        return Config(**data, origin=origin, base_dir=base_dir)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(dict(e), data) for e in exc.errors())
+        raise ConfigError(f"{origin}: {problems}") from None
+
+
+def default_config_text() -> str:
+    """Return the built-in default configuration shipped with the package."""
+    return resources.files("monitor").joinpath("default.toml").read_text(encoding="utf-8")
+
+
+def starter_config_text() -> str:
+    """Return the commented starter file that ``medradar init`` writes."""
+    return resources.files("monitor").joinpath("starter.toml").read_text(encoding="utf-8")
+
+
+def find_config_path(explicit: str | None = None) -> Path | None:
+    """Return the config file to use, or None for the built-in default."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env)
+    local = Path.cwd() / LOCAL_NAME
+    return local if local.exists() else None
+
+
+def load_config(explicit: str | None = None) -> Config:
+    """Find, read and validate the configuration (see the module docstring for the order)."""
+    path = find_config_path(explicit)
+    if path is None:
+        # The built-in default keeps its archive in the working directory.
+        return parse_config(default_config_text(), "<built-in default>", str(Path.cwd()))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    return parse_config(text, str(path), str(path.resolve().parent))

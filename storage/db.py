@@ -1,0 +1,57 @@
+"""Opening the archive: one SQLite file in WAL mode, brought up to date by migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlite_utils
+
+from storage.errors import ArchiveError
+from storage.migrations import migrations
+
+KST = ZoneInfo("Asia/Seoul")
+BUSY_TIMEOUT_MS = 30_000
+
+
+def now_kst() -> str:
+    """Return the current time as ISO 8601 in Korea time, to the second."""
+    return datetime.now(KST).isoformat(timespec="seconds")
+
+
+@dataclass
+class Archive:
+    """An open archive; pass it to the functions of storage.articles, runs and search."""
+
+    db: sqlite_utils.Database
+    path: Path
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def size_bytes(self) -> int:
+        """Return the size of the archive file plus its WAL."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        return sum(p.stat().st_size for p in (self.path, wal) if p.exists())
+
+
+def open_archive(path: str | Path) -> Archive:
+    """Open (creating if needed) the archive at path and apply pending migrations."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = sqlite_utils.Database(conn)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.enable_wal()
+        # WAL with synchronous=NORMAL is durable across process crashes (not power loss).
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        migrations.apply(db)
+    except (sqlite3.Error, OSError) as exc:
+        raise ArchiveError(f"cannot open archive {path}: {exc}") from None
+    return Archive(db=db, path=path)

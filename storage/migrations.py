@@ -1,0 +1,106 @@
+"""Schema of the archive, as named migrations recorded in the database (sqlite-utils).
+
+docs/archive.md documents every table for analysts; change both together.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("medradar")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Sources, articles with their URL keys, crawl runs with their errors, feed validators."""
+    db.execute(
+        """
+        CREATE TABLE sources (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            url TEXT,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            config TEXT,                       -- the source's TOML row as JSON
+            updated_at TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            url TEXT NOT NULL,                 -- the URL fetched
+            canonical_url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,
+            published_at TEXT,                 -- ISO 8601, Korea time (+09:00)
+            published_from TEXT,               -- meta | page | jsonld | feed | list | fetched
+            fetched_at TEXT NOT NULL,          -- ISO 8601, Korea time (+09:00)
+            author TEXT,
+            section TEXT,
+            body_chars INTEGER NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE, -- sha256 of the normalised body
+            fingerprint TEXT NOT NULL,         -- 64-bit simhash (hex) for near-duplicate grouping
+            run_id INTEGER
+        )"""
+    )
+    db.execute("CREATE INDEX articles_published ON articles(published_at)")
+    db.execute("CREATE INDEX articles_source_published ON articles(source_id, published_at)")
+    db.execute("CREATE INDEX articles_fingerprint ON articles(fingerprint)")
+    db.execute(
+        """
+        CREATE TABLE article_urls (
+            url_key TEXT PRIMARY KEY,          -- canonical key of any URL seen for the article
+            article_id INTEGER NOT NULL REFERENCES articles(id)
+        ) WITHOUT ROWID"""
+    )
+    # Contentless FTS5 tables over the squashed (no-space) title + body; rowid = articles.id.
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_fts USING fts5(text, content='', tokenize='trigram')"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE articles_bigrams USING fts5("
+        "text, content='', tokenize='unicode61 remove_diacritics 0')"
+    )
+    db.execute(
+        """
+        CREATE TABLE crawl_runs (
+            id INTEGER PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,              -- running | ok | partial | failed | interrupted
+            pages INTEGER NOT NULL DEFAULT 0,  -- responses received
+            links_found INTEGER NOT NULL DEFAULT 0,
+            new_articles INTEGER NOT NULL DEFAULT 0,
+            duplicates INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            complete INTEGER NOT NULL DEFAULT 0,  -- 1 when every list page due was walked
+            pid INTEGER
+        )"""
+    )
+    db.execute("CREATE INDEX crawl_runs_source ON crawl_runs(source_id, started_at)")
+    db.execute(
+        """
+        CREATE TABLE crawl_errors (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES crawl_runs(id),
+            source_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            url TEXT,
+            kind TEXT NOT NULL,                -- http | network | robots | content | feed | extract
+            message TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX crawl_errors_run ON crawl_errors(run_id)")
+    db.execute(
+        """
+        CREATE TABLE feed_state (
+            url TEXT PRIMARY KEY,
+            etag TEXT,
+            last_modified TEXT,
+            checked_at TEXT
+        )"""
+    )

@@ -1,0 +1,68 @@
+"""Text normalisation shared by indexing, search and (later) rule matching. Pure functions.
+
+Korean news spaces compounds inconsistently (의료기기 클러스터 / 의료기기클러스터), glues
+particles to nouns and adds Hanja or English glosses in brackets. Matching therefore runs on a
+*squashed* form: NFC, Latin case-folded, glosses dropped, whitespace and joiners removed.
+See docs/search.md and korean-sources.md section 9.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from simhash import Simhash
+
+# Middle dots must become "·" before anything else: NFKC turns U+318D into a jamo (U+119E).
+_DOTS = str.maketrans({"ㆍ": "·", "・": "·", "•": "·", "‧": "·", "\u200b": None, "\ufeff": None})
+# Full-width Latin and digits only; full NFKC would also rewrite Korean punctuation.
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_GLOSS = re.compile(r"\((?:[\u3400-\u4DBF\u4E00-\u9FFF]+|[A-Za-z][A-Za-z .&-]*)\)")
+_JOINERS = re.compile(r"[\s·\-_/]+")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise text and unify middle dots and full-width Latin, for storage."""
+    text = unicodedata.normalize("NFC", text).translate(_DOTS)
+    return text.translate(_FULLWIDTH)
+
+
+def squash(text: str) -> str:
+    """Return the matching form: cleaned, case-folded, glosses and spaces/joiners removed."""
+    text = _GLOSS.sub("", clean_text(text)).casefold()
+    return _JOINERS.sub("", text)
+
+
+def bigram_tokens(squashed: str) -> str:
+    """Return the space-separated character bigrams of a squashed text, for the short-term index.
+
+    FTS5's trigram tokenizer cannot match terms shorter than three characters (의료, 오송).
+    Each word run yields its bigrams plus its last character alone, so a one-character query
+    can use a prefix match.
+    """
+    tokens: list[str] = []
+    for run in _NON_WORD.split(squashed):
+        if not run:
+            continue
+        tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        tokens.append(run[-1])
+    return " ".join(tokens)
+
+
+def body_key(text: str) -> str:
+    """Return the form of a body used for exact-duplicate detection (words only, no spacing)."""
+    return _NON_WORD.sub("", squash(text))
+
+
+def content_hash(body: str) -> str:
+    """Return the sha256 of a body's duplicate-detection form."""
+    return hashlib.sha256(body_key(body).encode("utf-8")).hexdigest()
+
+
+def fingerprint(body: str) -> str:
+    """Return a 64-bit simhash of the body's character 4-grams, as 16 hex digits."""
+    key = body_key(body)
+    shingles = {key[i : i + 4] for i in range(max(len(key) - 3, 1))}
+    return f"{Simhash(sorted(shingles)).value:016x}"

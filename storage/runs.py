@@ -1,0 +1,173 @@
+"""Crawl runs, their errors, the sources table and feed validators (ETag / Last-Modified)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from storage.db import Archive, now_kst
+
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
+
+
+@dataclass
+class RunCounts:
+    """Counters a crawl keeps for one source while it runs."""
+
+    pages: int = 0
+    links_found: int = 0
+    new_articles: int = 0
+    duplicates: int = 0
+    errors: int = 0
+    complete: bool = True
+
+
+def sync_sources(archive: Archive, sources: Iterable[Mapping[str, Any]]) -> None:
+    """Upsert the configured sources (dicts of a source's config) into the sources table."""
+    with archive.db.atomic():
+        for source in sources:
+            archive.db.execute(
+                """INSERT INTO sources (id, name, kind, url, enabled, config, updated_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT(id) DO UPDATE SET name=excluded.name, kind=excluded.kind,
+                     url=excluded.url, enabled=excluded.enabled, config=excluded.config,
+                     updated_at=excluded.updated_at""",
+                [
+                    source["id"], source["name"], source["kind"], source.get("url", ""),
+                    int(bool(source.get("enabled", True))),
+                    json.dumps(dict(source), ensure_ascii=False), now_kst(),
+                ],
+            )
+
+
+def mark_interrupted(archive: Archive) -> int:
+    """Close runs left 'running' by a process that no longer exists; return how many."""
+    rows = archive.db.execute("SELECT id, pid FROM crawl_runs WHERE status = 'running'").fetchall()
+    dead = [run_id for run_id, pid in rows if not _alive(pid)]
+    with archive.db.atomic():
+        for run_id in dead:
+            archive.db.execute(
+                "UPDATE crawl_runs SET status='interrupted', complete=0, finished_at=?, "
+                "last_error=coalesce(last_error, 'the crawl process ended before the run finished') "
+                "WHERE id=?",
+                [now_kst(), run_id],
+            )
+    return len(dead)
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_run(archive: Archive, source_id: str) -> int:
+    """Record the start of a crawl of one source and return the run id."""
+    with archive.db.atomic():
+        cursor = archive.db.execute(
+            "INSERT INTO crawl_runs (source_id, started_at, status, pid) VALUES (?, ?, 'running', ?)",
+            [source_id, now_kst(), os.getpid()],
+        )
+    return int(cursor.lastrowid or 0)
+
+
+def record_error(
+    archive: Archive, run_id: int, source_id: str, kind: str, message: str, url: str | None = None
+) -> None:
+    """Record one error of a run (the crawl goes on)."""
+    with archive.db.atomic():
+        archive.db.execute(
+            "INSERT INTO crawl_errors (run_id, source_id, at, url, kind, message) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [run_id, source_id, now_kst(), url, kind, message],
+        )
+        archive.db.execute(
+            "UPDATE crawl_runs SET errors = errors + 1, last_error = ? WHERE id = ?",
+            [f"{message} ({url})" if url else message, run_id],
+        )
+
+
+def finish_run(archive: Archive, run_id: int, status: str, counts: RunCounts) -> None:
+    """Record the end of a run with its counters."""
+    if status not in RUN_STATUSES:
+        raise ValueError(f"unknown run status {status!r}")
+    with archive.db.atomic():
+        archive.db.execute(
+            """UPDATE crawl_runs SET finished_at=?, status=?, pages=?, links_found=?,
+                 new_articles=?, duplicates=?, complete=? WHERE id=?""",
+            [
+                now_kst(), status, counts.pages, counts.links_found, counts.new_articles,
+                counts.duplicates, int(counts.complete), run_id,
+            ],
+        )
+
+
+def last_run_complete(archive: Archive, source_id: str) -> bool:
+    """Tell whether the source's previous finished run walked all its list pages."""
+    row = archive.db.execute(
+        "SELECT complete FROM crawl_runs WHERE source_id = ? AND status != 'running' "
+        "ORDER BY id DESC LIMIT 1",
+        [source_id],
+    ).fetchone()
+    return bool(row[0]) if row else False
+
+
+def run_errors(archive: Archive, run_id: int) -> list[dict[str, Any]]:
+    """Return the errors recorded for a run, oldest first."""
+    return list(
+        archive.db.query(
+            "SELECT at, url, kind, message FROM crawl_errors WHERE run_id = ? ORDER BY id",
+            [run_id],
+        )
+    )
+
+
+def get_run(archive: Archive, run_id: int) -> dict[str, Any]:
+    """Return one crawl run as a dict."""
+    return next(archive.db.query("SELECT * FROM crawl_runs WHERE id = ?", [run_id]))
+
+
+def source_overview(archive: Archive) -> list[dict[str, Any]]:
+    """Return each source with its last run, article counts and last error, for the CLI."""
+    return list(
+        archive.db.query(
+            """
+            SELECT s.id, s.name, s.kind, s.enabled,
+                   r.id AS run_id, r.status, r.started_at, r.finished_at, r.pages,
+                   r.links_found, r.new_articles, r.errors, r.last_error,
+                   (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS articles,
+                   (SELECT max(published_at) FROM articles a WHERE a.source_id = s.id)
+                     AS latest_article
+            FROM sources s
+            LEFT JOIN crawl_runs r ON r.id = (
+                SELECT max(id) FROM crawl_runs WHERE source_id = s.id)
+            ORDER BY s.id
+            """
+        )
+    )
+
+
+def get_feed_state(archive: Archive, url: str) -> dict[str, Any] | None:
+    """Return the stored ETag / Last-Modified of a feed URL, if any."""
+    rows = list(archive.db.query("SELECT * FROM feed_state WHERE url = ?", [url]))
+    return rows[0] if rows else None
+
+
+def set_feed_state(archive: Archive, url: str, etag: str | None, last_modified: str | None) -> None:
+    """Remember a feed's validators for the next conditional GET."""
+    with archive.db.atomic():
+        archive.db.execute(
+            """INSERT INTO feed_state (url, etag, last_modified, checked_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,
+                 last_modified=excluded.last_modified, checked_at=excluded.checked_at""",
+            [url, etag, last_modified, now_kst()],
+        )

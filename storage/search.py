@@ -1,0 +1,136 @@
+"""Full-text search over the archive that works for Korean.
+
+Terms are squashed (see storage.normalize) so spacing variants meet. Terms of three or more
+characters go through the FTS5 trigram index; shorter ones (의료, 오송, 뇌) through the bigram
+index, which the trigram tokenizer cannot replace.
+
+Query syntax: words and "quoted phrases" are ANDed; ``a OR b`` is either; ``-word`` excludes.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.db import Archive
+from storage.errors import StorageError
+from storage.normalize import squash
+
+
+class QueryError(StorageError):
+    """The search query cannot be parsed."""
+
+
+@dataclass
+class Query:
+    """A parsed query: AND of OR-groups, minus excluded terms."""
+
+    groups: list[list[str]] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+    @property
+    def terms(self) -> list[str]:
+        """Every positive term, for highlighting."""
+        return [term for group in self.groups for term in group]
+
+
+def parse_query(text: str) -> Query:
+    """Parse the search syntax into a Query of squashed terms."""
+    try:
+        words = shlex.split(text)
+    except ValueError as exc:
+        raise QueryError(f"cannot parse query {text!r}: {exc}") from None
+    query = Query()
+    join_next = False
+    for word in words:
+        if word == "OR":
+            if not query.groups:
+                raise QueryError(f"query {text!r}: OR needs a term on each side")
+            join_next = True
+            continue
+        negate = word.startswith("-") and len(word) > 1
+        term = squash(word[1:] if negate else word)
+        if not term:
+            continue
+        if negate:
+            query.excluded.append(term)
+        elif join_next:
+            query.groups[-1].append(term)
+        else:
+            query.groups.append([term])
+        join_next = False
+    if join_next:
+        raise QueryError(f"query {text!r}: OR needs a term on each side")
+    if not query.groups:
+        raise QueryError(f"query {text!r} has no term to search for")
+    return query
+
+
+def _fts_string(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def term_condition(term: str) -> tuple[str, list[Any]]:
+    """Return an SQL condition on articles.id matching one squashed term, and its parameter."""
+    if len(term) >= 3:
+        return "id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)", [
+            _fts_string(term)
+        ]
+    if len(term) == 2:
+        return "id IN (SELECT rowid FROM articles_bigrams WHERE articles_bigrams MATCH ?)", [
+            _fts_string(term)
+        ]
+    return "id IN (SELECT rowid FROM articles_bigrams WHERE articles_bigrams MATCH ?)", [
+        _fts_string(term) + "*"
+    ]
+
+
+def search_articles(
+    archive: Archive,
+    query: Query,
+    since: str | None = None,
+    until: str | None = None,
+    sources: list[str] | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Return matching articles, newest first, as dicts with id, source, title, url, body..."""
+    where: list[str] = []
+    params: list[Any] = []
+    for group in query.groups:
+        parts = [term_condition(term) for term in group]
+        where.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
+        params.extend(p for _, ps in parts for p in ps)
+    for term in query.excluded:
+        sql, ps = term_condition(term)
+        where.append("NOT " + sql)
+        params.extend(ps)
+    if since:
+        where.append("published_at >= ?")
+        params.append(since)
+    if until:
+        where.append("published_at < ?")
+        params.append(until)
+    if sources:
+        where.append(f"source_id IN ({','.join('?' * len(sources))})")
+        params.extend(sources)
+    sql = (
+        "SELECT id, source_id, title, canonical_url AS url, published_at, author, body "
+        f"FROM articles WHERE {' AND '.join(where)} "
+        "ORDER BY published_at DESC, id DESC LIMIT ?"
+    )
+    return list(archive.db.query(sql, [*params, limit]))
+
+
+def snippet(body: str, terms: list[str], width: int = 60) -> str:
+    """Return a short excerpt of body around the first term found (spacing-insensitive)."""
+    flat = re.sub(r"\s+", " ", body).strip()
+    for term in terms:
+        pattern = r"[\s·\-_/]*".join(re.escape(ch) for ch in term)
+        match = re.search(pattern, flat, flags=re.IGNORECASE)
+        if match:
+            start = max(match.start() - width, 0)
+            end = min(match.end() + width, len(flat))
+            return ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    return flat[: 2 * width] + ("…" if len(flat) > 2 * width else "")
