@@ -56,6 +56,7 @@ TRAILING_SIGNATURE = re.compile(
     rf"^[\[(/\s]*(?:[가-힣]{{1,10}}\s*[=/]?\s*)?(?:{_NAME}\s*{_REPORTER}[·,\s]*){{1,3}}"
     rf"(?:[\s/(\[]*{_EMAIL}[\s)\]]*)?$"
 )
+TRAILING_BRACKET_BYLINE = re.compile(rf"^\[[^\]]{{1,40}}{_REPORTER}[^\]]{{0,40}}\]$")
 ONLY_EMAIL = re.compile(rf"^[\s\[(<]*(?:e-?mail\s*:?\s*)?{_EMAIL}[\s\])>]*$", re.IGNORECASE)
 TAIL_EMAIL = re.compile(rf"\s*{_NAME}\s*{_REPORTER}\s*[/(\[]?\s*{_EMAIL}\s*[)\]]?\s*$")
 COPYRIGHT_MARK = re.compile(
@@ -95,13 +96,16 @@ SHARE_WORDS = {
     "이메일", "메일", "글자크기", "가", "가+", "가-", "본문", "글씨", "크게", "작게", "닫기",
     "x", "x(트위터)", "facebook", "twitter", "kakao", "라인", "텔레그램", "링크복사",
 }
-_GLUED = re.compile(r"([다요죠음함임됨][.!?])(?=[가-힣\"'“‘])")
+# Only an opening curly quote can start the next sentence: a straight quote after "다." is
+# usually the closing quote of a citation ("…계획이다."라고).
+_GLUED = re.compile(r"([다요죠음함임됨][.!?])(?=[가-힣“‘])")
 
 
 def unescape(text: str) -> str:
     """Undo single and double HTML escaping (NDSoft feeds double-encode: ``&amp;quot;``)."""
     for _ in range(3):
-        fixed = html.unescape(re.sub(r"(?<!&)\bamp;(#?\w+;)", r"&\1", text))
+        fixed = html.unescape(re.sub(r"(?<![&\w])amp;(#?\w+;)|(?<=[가-힣])amp;(#?\w+;)",
+                                     lambda m: "&" + (m.group(1) or m.group(2)), text))
         if fixed == text:
             break
         text = fixed
@@ -170,7 +174,8 @@ def _drop_trailing_signatures(lines: list[str]) -> list[str]:
         if not lines:
             break
         last = lines[-1]
-        if TRAILING_SIGNATURE.match(last) or ONLY_EMAIL.match(last):
+        if (TRAILING_SIGNATURE.match(last) or ONLY_EMAIL.match(last)
+                or TRAILING_BRACKET_BYLINE.match(last)):
             lines.pop()
             continue
         trimmed = TAIL_EMAIL.sub("", last)

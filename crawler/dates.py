@@ -9,7 +9,7 @@ string here. Everything is returned as ISO 8601 with ``+09:00`` so rows sort as 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,14 @@ KST = ZoneInfo("Asia/Seoul")
 LABELLED = re.compile(
     r"(?:입력|등록|작성|기사입력|승인|게재|발행|발행일|등록일|입력일|송고)\s*(?:일시|시간)?\s*[:：]?\s*"
     r"(\d{4})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{1,2})\.?\s*(?:\([월화수목금토일]\))?\s*"
-    r"\[?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*\]?"
+    r"(?:\[?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*\]?)?"
 )
 KOREAN_WORDS = re.compile(
     r"(\d{4})년\s*(\d{1,2})월\s*(\d{1,2})일\s*(?:\([월화수목금토일]\)\s*)?"
-    r"(?:(오전|오후)\s*)?(?:(\d{1,2})시\s*(?:(\d{1,2})분)?)?"
+    r"(?:(오전|오후)\s*)?(?:(\d{1,2})시\s*(?:(\d{1,2})분)?|(\d{1,2}):(\d{2}))?"
 )
+MONTH_DAY = re.compile(r"^(\d{1,2})[-./](\d{1,2})\.?\s+(\d{1,2}):(\d{2})$")
+NAMED_ZONE = re.compile(r"[+-]\d{2}:?\d{2}$|Z$|\b(?:GMT|UTC)\b", re.IGNORECASE)
 PLAIN = re.compile(
     r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})\.?\s*\[?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?"
 )
@@ -38,9 +40,10 @@ def to_kst_iso(moment: datetime) -> str:
     return moment.astimezone(KST).isoformat(timespec="seconds")
 
 
-def _build(y: str, mo: str, d: str, h: str | int = 0, mi: str | int = 0, s: str | None = None) -> str | None:
+def _build(y: str, mo: str, d: str, h: str | int | None = 0, mi: str | int | None = 0,
+           s: str | None = None) -> str | None:
     try:
-        return to_kst_iso(datetime(int(y), int(mo), int(d), int(h), int(mi), int(s or 0)))
+        return to_kst_iso(datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)))
     except ValueError:
         return None
 
@@ -56,7 +59,9 @@ def parse_korean_words(text: str) -> str | None:
     match = KOREAN_WORDS.search(text)
     if not match:
         return None
-    y, mo, d, half, h, mi = match.groups()
+    y, mo, d, half, h, mi, clock_h, clock_mi = match.groups()
+    if clock_h is not None:
+        h, mi = clock_h, clock_mi
     hour = int(h or 0)
     if half == "오후" and hour < 12:
         hour += 12
@@ -80,11 +85,21 @@ def parse_date(text: str | None, fetched: datetime | None = None) -> str | None:
             return found
     if re.match(r"^[A-Za-z]{3},?\s+\d", text):
         try:
-            return to_kst_iso(parsedate_to_datetime(text))
+            moment = parsedate_to_datetime(text)
         except (TypeError, ValueError):
-            pass
+            moment = None
+        if moment is not None:
+            # RFC 822 "-0000" means UTC with no local offset known; Python returns it naive.
+            return to_kst_iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    match = MONTH_DAY.match(text)
+    if match:
+        mo, d, h, mi = (int(g) for g in match.groups())
+        try:
+            return resolve_month_day(mo, d, h, mi, fetched or datetime.now(KST))
+        except ValueError:
+            return None
     match = PLAIN.search(text)
-    if match and not re.search(r"[+-]\d{2}:?\d{2}$|Z$", text):
+    if match and not NAMED_ZONE.search(text):
         return _build(*match.groups())
     try:
         return to_kst_iso(dateutil_parser.parse(text))
@@ -109,8 +124,14 @@ def _parse_relative_at(fetched: datetime | None):  # type: ignore[no-untyped-def
 
 def resolve_month_day(month: int, day: int, hour: int, minute: int, now: datetime) -> str:
     """Place a year-less list date (NDSoft altlist ``11-20 09:30``) in the latest past year."""
-    now = now.astimezone(KST)
-    moment = datetime(now.year, month, day, hour, minute, tzinfo=KST)
-    if moment > now + timedelta(days=1):
-        moment = moment.replace(year=now.year - 1)
-    return to_kst_iso(moment)
+    now = now.astimezone(KST) if now.tzinfo else now.replace(tzinfo=KST)
+    # Walk back from this year to the latest year where the date exists and is not ahead of
+    # now (29 February exists one year in four).
+    for year in range(now.year, now.year - 8, -1):
+        try:
+            moment = datetime(year, month, day, hour, minute, tzinfo=KST)
+        except ValueError:
+            continue
+        if moment <= now + timedelta(days=1):
+            return to_kst_iso(moment)
+    raise ValueError(f"no recent year has {month:02d}-{day:02d}")

@@ -1,4 +1,4 @@
-"""Fetch one page outside a crawl (``medradar extract URL``), with the crawl's identity and limits."""
+"""Fetch one page outside a crawl (``medradar extract URL``) with the crawl's identity, limits."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import httpx
 from crawler.errors import CrawlError
 
 
-def fetch_page(url: str, user_agent: str, timeout: float, max_bytes: int) -> tuple[bytes, str | None, str]:
+def fetch_page(
+    url: str, user_agent: str, timeout: float, max_bytes: int
+) -> tuple[bytes, str | None, str]:
     """Return (body, Content-Type, final URL) of one page; raise CrawlError on failure."""
     headers = {"User-Agent": user_agent, "Accept-Language": "ko-KR,ko;q=0.9"}
     try:

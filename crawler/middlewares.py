@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -30,15 +30,19 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    now = now or datetime.now(timezone.utc)
+    if when.tzinfo is None:  # "-0000" or no zone: HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
     return max((when - now).total_seconds(), 0.0)
 
 
 def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
     """Return the wait before retry number ``attempt`` (1-based): base·2^(n-1), ±25% jitter."""
     rng = rng or random.Random()
-    delay = min(base * 2 ** (attempt - 1), cap)
-    return delay * rng.uniform(0.75, 1.25)
+    delay = min(base * 2.0 ** (attempt - 1), cap)
+    return float(delay * rng.uniform(0.75, 1.25))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -67,7 +71,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 attempt, self.base, self.cap)
             await asyncio.sleep(delay)
 
-    def process_response(self, request: Request, response: Response) -> Any:
+    # Scrapy >= 2.14 calls middlewares without the deprecated ``spider`` argument.
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Any:
         """Retry like Scrapy does, remembering a 429's Retry-After for the next attempt."""
         result = super().process_response(request, response)
         if isinstance(result, Request) and response.status in (429, 503):

@@ -38,7 +38,7 @@ class ExtractPipeline:
             run.article_errors += 1
             run.error("extract", str(exc), item.url)
             raise DropItem(str(exc)) from None
-        except Exception as exc:  # noqa: BLE001 - an extractor crash on a hostile page is
+        except Exception as exc:
             # recorded against that page and the crawl goes on; the page is retried next run.
             run.article_errors += 1
             run.error("extract", f"extractor failed: {type(exc).__name__}: {exc}", item.url)

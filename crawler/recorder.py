@@ -27,6 +27,8 @@ from storage.runs import (
 
 logger = logging.getLogger(__name__)
 _ARCHIVES: dict[Path, Archive] = {}
+# URL keys per archive, loaded once per process and shared by every source crawling in it.
+_KNOWN: dict[Path, set[str]] = {}
 
 
 def shared_archive(path: Path) -> Archive:
@@ -36,11 +38,13 @@ def shared_archive(path: Path) -> Archive:
         archive = open_archive(key)
         mark_interrupted(archive)
         _ARCHIVES[key] = archive
+        _KNOWN[key] = known_url_keys(archive)
     return _ARCHIVES[key]
 
 
 def close_archives() -> None:
     """Close every archive opened by shared_archive."""
+    _KNOWN.clear()
     while _ARCHIVES:
         _ARCHIVES.popitem()[1].close()
 
@@ -57,7 +61,8 @@ class RunRecorder:
         self.resume = not last_run_complete(archive, self.source_id)
         self.run_id = start_run(archive, self.source_id)
         self.counts = RunCounts()
-        self.known = known_url_keys(archive)
+        shared = _KNOWN.get(archive.path.resolve())
+        self.known = shared if shared is not None else known_url_keys(archive)
         self.hooks = hooks
         self.pending_feeds: dict[str, tuple[str | None, str | None]] = {}
         self.article_errors = 0

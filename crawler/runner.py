@@ -15,13 +15,13 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.recorder import close_archives
-from crawler.worker import shutdown_pool
 from crawler.settings import settings_for
+from crawler.spiders.base import ArticleSpider
 from crawler.spiders.listing import ListingSpider
 from crawler.spiders.ndsoft import NdsoftSpider
 from crawler.spiders.rss import RssSpider
 from crawler.spiders.sitemap import SitemapSpider
-from crawler.spiders.base import ArticleSpider
+from crawler.worker import shutdown_pool
 from monitor.config import Config, SourceConfig
 from storage.runs import get_run, run_errors
 

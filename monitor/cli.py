@@ -18,12 +18,12 @@ from rich.table import Table
 
 from monitor.config import (
     Config,
-    ConfigError,
     find_config_path,
     load_config,
     parse_duration,
     starter_config_text,
 )
+from monitor.errors import ConfigError
 from storage import Archive, ArchiveError, open_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,6 +88,24 @@ def init(path: str, force: bool) -> None:
         fail(f"{target} exists; use --force to overwrite", code=1)
     target.write_text(starter_config_text(), encoding="utf-8")
     click.echo(f"wrote {target}; edit it, then run: medradar --config {target} crawl")
+
+
+@main.command()
+@config_option
+@click.pass_context
+def run(ctx: click.Context, config_path: str | None) -> None:
+    """Run the daemon: crawl every enabled source on its schedule until stopped."""
+    import logging
+
+    from monitor.daemon import run_daemon
+
+    config = get_config(ctx, config_path)
+    with archive_of(config):
+        pass  # refuse to start, with one line, if the archive cannot be opened
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    path = find_config_path(config_path or (ctx.obj or {}).get("config_path"))
+    run_daemon(config, str(path.resolve()) if path else None)
 
 
 @main.command()

@@ -119,7 +119,17 @@ class SourceConfig(_Strict):
     @field_validator("every")
     @classmethod
     def _every_ok(cls, value: str) -> str:
-        parse_duration(value)
+        if parse_duration(value).total_seconds() < 1:
+            raise ValueError(f"interval {value!r} is shorter than one second")
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron_ok(cls, value: str) -> str:
+        if value:
+            from apscheduler.triggers.cron import CronTrigger
+
+            CronTrigger.from_crontab(value, timezone="Asia/Seoul")
         return value
 
     @model_validator(mode="after")
@@ -187,12 +197,15 @@ def expand_env(value: Any, where: str = "") -> Any:
         def lookup(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in os.environ:
-                raise ConfigError(f"{where or 'config'}: environment variable ${{{name}}} is not set")
+                raise ConfigError(
+                    f"{where or 'config'}: environment variable ${{{name}}} is not set")
             return os.environ[name]
 
         return _ENV_REF.sub(lookup, value)
     if isinstance(value, list):
-        return [expand_env(v, f"{where}[{i}]") for i, v in enumerate(value)]
+        return [expand_env(v, f"{where}[{i}]" + (f" (id {v['id']!r})"
+                                                   if isinstance(v, dict) and "id" in v else ""))
+                for i, v in enumerate(value)]
     if isinstance(value, dict):
         return {k: expand_env(v, f"{where}.{k}" if where else k) for k, v in value.items()}
     return value
@@ -226,7 +239,10 @@ def parse_config(text: str, origin: str = "<string>", base_dir: str = ".") -> Co
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
-    data = expand_env(data)
+    try:
+        data = expand_env(data)
+    except ConfigError as exc:
+        raise ConfigError(f"{origin}: {exc}") from None
     try:
         return Config(**data, origin=origin, base_dir=base_dir)
     except ValidationError as exc:

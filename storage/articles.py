@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from storage.db import Archive, now_kst
-from storage.normalize import bigram_tokens, squash
+from storage.normalize import bigram_tokens, index_text
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def _insert(archive: Archive, article: NewArticle) -> int:
         ],
     )
     article_id = int(cursor.lastrowid or 0)
-    text = squash(f"{article.title}\n{article.body}")
+    text = index_text(f"{article.title}\n{article.body}")
     archive.db.execute("INSERT INTO articles_fts (rowid, text) VALUES (?, ?)", [article_id, text])
     archive.db.execute(
         "INSERT INTO articles_bigrams (rowid, text) VALUES (?, ?)",

@@ -35,6 +35,16 @@ def squash(text: str) -> str:
     return _JOINERS.sub("", text)
 
 
+def index_text(text: str) -> str:
+    """Return what the search indexes hold: the squashed text, then its glosses squashed.
+
+    Matching drops ``(醫療機器)`` / ``(MFDS)`` glosses so spaced and glossed forms meet; the
+    glosses are appended so an acronym that only appears in brackets is still found.
+    """
+    glosses = " ".join(m.group(0)[1:-1] for m in _GLOSS.finditer(clean_text(text)))
+    return squash(text) + (" " + squash(glosses) if glosses else "")
+
+
 def bigram_tokens(squashed: str) -> str:
     """Return the space-separated character bigrams of a squashed text, for the short-term index.
 

@@ -45,13 +45,15 @@ def sync_sources(archive: Archive, sources: Iterable[Mapping[str, Any]]) -> None
 
 def mark_interrupted(archive: Archive) -> int:
     """Close runs left 'running' by a process that no longer exists; return how many."""
-    rows = archive.db.execute("SELECT id, pid FROM crawl_runs WHERE status = 'running'").fetchall()
+    rows = archive.db.execute(
+        "SELECT id, pid FROM crawl_runs WHERE status = 'running'").fetchall()
     dead = [run_id for run_id, pid in rows if not _alive(pid)]
     with archive.db.atomic():
         for run_id in dead:
             archive.db.execute(
                 "UPDATE crawl_runs SET status='interrupted', complete=0, finished_at=?, "
-                "last_error=coalesce(last_error, 'the crawl process ended before the run finished') "
+                "last_error=coalesce(last_error, "
+                "'the crawl process ended before the run finished') "
                 "WHERE id=?",
                 [now_kst(), run_id],
             )
@@ -74,7 +76,8 @@ def start_run(archive: Archive, source_id: str) -> int:
     """Record the start of a crawl of one source and return the run id."""
     with archive.db.atomic():
         cursor = archive.db.execute(
-            "INSERT INTO crawl_runs (source_id, started_at, status, pid) VALUES (?, ?, 'running', ?)",
+            "INSERT INTO crawl_runs (source_id, started_at, status, pid) "
+            "VALUES (?, ?, 'running', ?)",
             [source_id, now_kst(), os.getpid()],
         )
     return int(cursor.lastrowid or 0)

@@ -127,7 +127,9 @@ def snippet(body: str, terms: list[str], width: int = 60) -> str:
     """Return a short excerpt of body around the first term found (spacing-insensitive)."""
     flat = re.sub(r"\s+", " ", body).strip()
     for term in terms:
-        pattern = r"[\s·\-_/]*".join(re.escape(ch) for ch in term)
+        # Between two characters of the term the text may have spacing, joiners or a gloss.
+        gap = r"[\s·\-_/]*(?:\([^)]{0,30}\)[\s·\-_/]*)?"
+        pattern = gap.join(re.escape(ch) for ch in term)
         match = re.search(pattern, flat, flags=re.IGNORECASE)
         if match:
             start = max(match.start() - width, 0)

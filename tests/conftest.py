@@ -44,7 +44,7 @@ def source_toml(source_id: str, server: OutletServer, **overrides: Any) -> str:
             lines.append(f"{key} = {json.dumps([server.url(p) for p in spec[key]])}")
     if spec.get("article_pattern"):
         lines.append(f"article_pattern = '{spec['article_pattern']}'")
-    for key in ("max_pages", "max_articles", "enabled"):
+    for key in ("max_pages", "max_articles", "enabled", "every", "cron"):
         if key in spec:
             lines.append(f"{key} = {json.dumps(spec[key])}")
     return "\n".join(lines) + "\n"

@@ -17,6 +17,7 @@ from crawler.clean import (
 P1 = "오송 첨단의료복합단지에 새 연구동이 문을 열었다."
 P2 = "재단은 내년까지 입주 기업을 두 배로 늘릴 계획이라고 밝혔다."
 BODY = f"{P1}\n{P2}"
+KORMEDI = "저작권ⓒ '건강을 위한 정직한 지식' 코메디닷컴(https://kormedi.com) / 무단전재-재배포 금지"
 
 
 # -- what is removed -------------------------------------------------------------------------
@@ -64,8 +65,8 @@ COPYRIGHT = [
     f"{BODY}\n저작권자 © 메디인뉴스 무단전재 및 재배포 금지",
     f"{BODY}\n<저작권자(c) 연합뉴스, 무단 전재-재배포 금지>",
     f"{BODY}\nCopyright © 뉴스1. All rights reserved. 무단 전재 및 재배포 금지.",
-    f"{BODY}\n저작권ⓒ '건강을 위한 정직한 지식' 코메디닷컴(https://kormedi.com) / 무단전재-재배포 금지",
-    f"{BODY}\n“저작권ⓒ '건강을 위한 정직한 지식' 코메디닷컴(https://kormedi.com) / 무단전재-재배포 금지“",
+    f"{BODY}\n{KORMEDI}",
+    f"{BODY}\n“{KORMEDI}“",
     f"{BODY}\n[ⓒ 매일경제 & mk.co.kr, 무단전재 및 재배포 금지]",
     f"{BODY}\n<저작권자ⓒ 공감언론 뉴시스통신사. 무단전재-재배포 금지.>",
     f"{BODY}\nCopyright © 어린이동아 All rights reserved. 무단 전재, 재배포 및 AI학습 이용 금지",
@@ -243,11 +244,8 @@ def test_clean_body_glued_sentences(text: str, expected: str) -> None:
     assert clean_body(text) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: _GLUED treats a straight quote after '다.' as the start of the next sentence, "
-    "so a closing quote gets a space before it: '계획이다. \"라고'",
-    strict=True,
-)
+# Regression: _GLUED treats a straight quote after '다.' as the start of the next sentence, so a
+# closing quote gets a space before it: '계획이다. "라고'
 @pytest.mark.parametrize(
     "text",
     ['재단 관계자는 "내년에 장비를 두 배로 늘릴 계획이다."라고 말했다.',
@@ -360,11 +358,8 @@ def test_unescape(text: str, expected: str) -> None:
     assert unescape(text) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: the bare 'amp;#39;' repair needs a word boundary before 'amp', and a Hangul "
-    "syllable is a word character, so '오송amp;#39;' (a closing quote) is left broken",
-    strict=True,
-)
+# Regression: the bare 'amp;#39;' repair needs a word boundary before 'amp', and a Hangul syllable
+# is a word character, so '오송amp;#39;' (a closing quote) is left broken
 def test_unescape_bare_amp_after_hangul() -> None:
     assert unescape("amp;#39;오송amp;#39; 재단") == "'오송' 재단"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -69,11 +69,11 @@ def test_parse_date(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "instant"),
     [
-        ("2026-04-22T17:52:25-05:00", datetime(2026, 4, 22, 22, 52, 25, tzinfo=timezone.utc)),
-        ("2026-04-22T17:52:25+05:30", datetime(2026, 4, 22, 12, 22, 25, tzinfo=timezone.utc)),
-        ("Wed, 22 Apr 2026 17:52:25 -0700", datetime(2026, 4, 23, 0, 52, 25, tzinfo=timezone.utc)),
-        ("Wed, 22 Apr 2026 17:52:25 +0100", datetime(2026, 4, 22, 16, 52, 25, tzinfo=timezone.utc)),
-        ("2026-04-22T23:52:25+00:00", datetime(2026, 4, 22, 23, 52, 25, tzinfo=timezone.utc)),
+        ("2026-04-22T17:52:25-05:00", datetime(2026, 4, 22, 22, 52, 25, tzinfo=UTC)),
+        ("2026-04-22T17:52:25+05:30", datetime(2026, 4, 22, 12, 22, 25, tzinfo=UTC)),
+        ("Wed, 22 Apr 2026 17:52:25 -0700", datetime(2026, 4, 23, 0, 52, 25, tzinfo=UTC)),
+        ("Wed, 22 Apr 2026 17:52:25 +0100", datetime(2026, 4, 22, 16, 52, 25, tzinfo=UTC)),
+        ("2026-04-22T23:52:25+00:00", datetime(2026, 4, 22, 23, 52, 25, tzinfo=UTC)),
     ],
     ids=["iso_minus_5", "iso_plus_5_30", "rfc822_minus_7", "rfc822_plus_1", "utc_crosses_day"],
 )
@@ -95,11 +95,8 @@ def test_parse_date_unparseable_is_none(text: str | None) -> None:
     assert parse_date(text, fetched=FETCHED) is None
 
 
-@pytest.mark.xfail(
-    reason="BUG: a zone named GMT/UTC after a plain timestamp, or RFC 822 '-0000', is read as "
-    "KST (PLAIN only checks numeric offsets; parsedate_to_datetime returns naive for -0000)",
-    strict=True,
-)
+# Regression: a zone named GMT/UTC after a plain timestamp, or RFC 822 '-0000', is read as KST
+# (PLAIN only checks numeric offsets; parsedate_to_datetime returns naive for -0000)
 @pytest.mark.parametrize(
     "text",
     ["2026-08-12 05:42:32 GMT", "2026-08-12 05:42:32 UTC", "Wed, 12 Aug 2026 05:42:32 -0000"],
@@ -109,20 +106,14 @@ def test_parse_date_utc_markers(text: str) -> None:
     assert parse_date(text, fetched=FETCHED) == "2026-08-12T14:42:32+09:00"
 
 
-@pytest.mark.xfail(
-    reason="BUG: a labelled date with no time (바이오스펙테이터 '기사입력 : 2024-01-22', "
-    "research §6) is None: LABELLED needs HH:MM and dateutil chokes on the Hangul label",
-    strict=True,
-)
+# Regression: a labelled date with no time (바이오스펙테이터 '기사입력 : 2024-01-22', research §6)
+# was None: LABELLED needed HH:MM and dateutil chokes on the Hangul label
 def test_parse_date_labelled_date_only() -> None:
     assert parse_date("기사입력 : 2024-01-22", fetched=FETCHED) == "2024-01-22T00:00:00+09:00"
 
 
-@pytest.mark.xfail(
-    reason="BUG: Korean-word dates with a clock time lose it: KOREAN_WORDS only knows 'N시 M분', "
-    "so '15:05' gives midnight and '오후 3:05' gives 12:00",
-    strict=True,
-)
+# Regression: Korean-word dates with a clock time lose it: KOREAN_WORDS only knows 'N시 M분', so
+# '15:05' gives midnight and '오후 3:05' gives 12:00
 @pytest.mark.parametrize(
     "text",
     ["2023년 10월 1일 15:05", "2023년 10월 1일 오후 3:05"],
@@ -132,11 +123,8 @@ def test_parse_date_korean_words_with_clock(text: str) -> None:
     assert parse_date(text, fetched=FETCHED) == "2023-10-01T15:05:00+09:00"
 
 
-@pytest.mark.xfail(
-    reason="BUG: a year-less date falls through to dateutil, which takes the year from the wall "
-    "clock and ignores fetched, so the result can lie after the fetch time",
-    strict=True,
-)
+# Regression: a year-less date falls through to dateutil, which takes the year from the wall clock
+# and ignores fetched, so the result can lie after the fetch time
 def test_parse_date_yearless_never_after_fetch() -> None:
     fetched = datetime(2020, 1, 5, 12, 0, tzinfo=KST)
     result = parse_date("11-20 09:30", fetched=fetched)
@@ -154,8 +142,8 @@ def test_parse_date_yearless_never_after_fetch() -> None:
         (11, 20, FETCHED, "2025-11-20T09:30:00+09:00"),
         (8, 20, FETCHED, "2025-08-20T09:30:00+09:00"),
         (12, 31, datetime(2027, 1, 1, 0, 10, tzinfo=KST), "2026-12-31T09:30:00+09:00"),
-        (12, 31, datetime(2026, 12, 31, 15, 0, tzinfo=timezone.utc), "2026-12-31T09:30:00+09:00"),
-        (1, 1, datetime(2026, 12, 31, 15, 0, tzinfo=timezone.utc), "2027-01-01T09:30:00+09:00"),
+        (12, 31, datetime(2026, 12, 31, 15, 0, tzinfo=UTC), "2026-12-31T09:30:00+09:00"),
+        (1, 1, datetime(2026, 12, 31, 15, 0, tzinfo=UTC), "2027-01-01T09:30:00+09:00"),
     ],
     ids=["today", "earlier_this_year", "future_rolls_back", "next_week_rolls_back",
          "new_year_kst", "now_in_utc_is_kst_new_year_eve", "now_in_utc_is_kst_new_year"],
@@ -164,11 +152,8 @@ def test_resolve_month_day(month: int, day: int, now: datetime, expected: str) -
     assert resolve_month_day(month, day, 9, 30, now) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: 02-29 seen in a non-leap year raises ValueError: datetime(now.year, 2, 29) is "
-    "built before looking for the latest past year that has the date",
-    strict=True,
-)
+# Regression: 02-29 seen in a non-leap year raises ValueError: datetime(now.year, 2, 29) is built
+# before looking for the latest past year that has the date
 def test_resolve_month_day_leap_day() -> None:
     now = datetime(2025, 3, 1, 12, 0, tzinfo=KST)
     assert resolve_month_day(2, 29, 9, 30, now) == "2024-02-29T09:30:00+09:00"
@@ -181,8 +166,8 @@ def test_resolve_month_day_leap_day() -> None:
     ("moment", "expected"),
     [
         (datetime(2026, 1, 1, 9, 0), "2026-01-01T09:00:00+09:00"),
-        (datetime(2026, 1, 1, 0, 0, tzinfo=timezone.utc), "2026-01-01T09:00:00+09:00"),
-        (datetime(2025, 12, 31, 20, 0, tzinfo=timezone.utc), "2026-01-01T05:00:00+09:00"),
+        (datetime(2026, 1, 1, 0, 0, tzinfo=UTC), "2026-01-01T09:00:00+09:00"),
+        (datetime(2025, 12, 31, 20, 0, tzinfo=UTC), "2026-01-01T05:00:00+09:00"),
         (datetime(2026, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5))),
          "2026-01-01T23:00:00+09:00"),
         (datetime(2026, 1, 1, 9, 0, 0, 500000, tzinfo=KST), "2026-01-01T09:00:00+09:00"),

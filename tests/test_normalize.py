@@ -143,7 +143,9 @@ def test_bigram_tokens(squashed: str, expected: str) -> None:
     assert bigram_tokens(squashed) == expected
 
 
-@pytest.mark.parametrize("term", ["의료", "오송", "클러", "터"], ids=["head", "mid", "tail", "last"])
+@pytest.mark.parametrize(
+    "term", ["의료", "오송", "클러", "터"], ids=["head", "mid", "tail", "last"]
+)
 def test_bigram_tokens_hold_every_short_term(term: str) -> None:
     tokens = bigram_tokens(squash("오송 의료기기 클러스터")).split()
     assert any(token.startswith(term) for token in tokens), tokens
@@ -189,7 +191,9 @@ def test_content_hash_is_sha256_hex() -> None:
 # -- fingerprint -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [ARTICLE, OTHER, "가", ""], ids=["article", "other", "one", "empty"])
+@pytest.mark.parametrize(
+    "text", [ARTICLE, OTHER, "가", ""], ids=["article", "other", "one", "empty"]
+)
 def test_fingerprint_is_16_hex_digits(text: str) -> None:
     assert re.fullmatch(r"[0-9a-f]{16}", fingerprint(text))
 

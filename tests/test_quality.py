@@ -3,12 +3,11 @@ trafilatura on the same page. The floor can only be raised."""
 
 from __future__ import annotations
 
+import pytest
 import trafilatura
 
 from crawler.extract import decode_html, extract_article
 from tests.support.quality import SCORES, GoldPage, bigram_f1, gold_pages
-
-import pytest
 
 F1_FLOOR = 0.97
 MEAN_FLOOR = 0.99

@@ -77,7 +77,8 @@ def test_clean_url_resolves_against_base(link: str, base: str, expected: str) ->
     ids=[
         "http_vs_https", "mobile_host", "no_www", "host_case", "ndsoft_section_params",
         "ndsoft_param_order", "tracking_and_fragment", "default_https_port", "sub_read_uid",
-        "query_order", "trailing_slash", "empty_query", "raw_vs_encoded_hangul", "default_http_port",
+        "query_order", "trailing_slash", "empty_query", "raw_vs_encoded_hangul",
+        "default_http_port",
     ],
 )
 def test_url_key_same_article(a: str, b: str) -> None:
@@ -102,7 +103,7 @@ def test_url_key_different_article(a: str, b: str) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://www.bosa.co.kr/news/articleView.html?idxno=1001&sc_code=x", "bosa.co.kr/idxno=1001"),
+        (ARTICLE + "&sc_code=x", "bosa.co.kr/idxno=1001"),
         ("http://m.e.kr/sub_read.html?section=sc3&uid=301", "e.kr/uid=301"),
         ("https://e.kr:8080/news/articleView.html?idxno=7", "e.kr:8080/idxno=7"),
         ("https://www.e.kr/a/b?y=2&x=1", "e.kr/a/b?x=1&y=2"),

@@ -143,7 +143,7 @@ class ArticleSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         """Hand an article page to the pipelines (extraction runs there, off this process)."""
         self.run.article_pages += 1
-        content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
         if not isinstance(response, TextResponse) or (
             content_type and not re.search(r"html|xml", content_type, re.IGNORECASE)
         ):
@@ -193,7 +193,8 @@ class ArticleSpider(scrapy.Spider):
             "content-type": (headers.get("Content-Type") or b"application/xml").decode("latin-1")})
         problem = parsed.get("bozo_exception")
         if parsed.bozo and type(problem).__name__ not in _BENIGN_FEED_ERRORS:
-            read = f"read {len(parsed.entries)} items before it" if parsed.entries else "no items read"
+            read = (f"read {len(parsed.entries)} items before it" if parsed.entries
+                    else "no items read")
             self.run.error("feed", f"malformed feed XML: {problem} ({read})", response.url)
             self.run.counts.complete = False
         elif not parsed.entries:
@@ -204,7 +205,7 @@ class ArticleSpider(scrapy.Spider):
     def _follow_entry(self, entry: Any, feed_url: str) -> Iterator[Request]:
         title = unescape(str(entry.get("title", ""))).strip()
         link = entry.get("link") or next(
-            (l.get("href") for l in entry.get("links", []) if l.get("href")), None)
+            (ln.get("href") for ln in entry.get("links", []) if ln.get("href")), None)
         if not link:
             self.run.error("feed", f"feed item without link: {title[:60]!r}", feed_url)
             return

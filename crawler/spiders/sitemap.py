@@ -1,4 +1,4 @@
-"""Sitemaps, sitemap indexes and Google News sitemaps; robots.txt ``Sitemap:`` lines if none given."""
+"""Sitemaps, sitemap indexes and Google News sitemaps; robots.txt ``Sitemap:`` lines by default."""
 
 from __future__ import annotations
 

@@ -1,0 +1,96 @@
+"""``medradar run``: crawl every enabled source on its own schedule (APScheduler 3.x).
+
+Each crawl runs as its own process (``medradar crawl SOURCE``), as Scrapy recommends for
+crawls started from another application: the reactor is never restarted, a crawl that hangs
+is killed on a time limit, and a crash of one crawl cannot take the scheduler down.
+
+This is the first cut of the daemon; source health, alerts, ``medradar status`` and the HTTP
+endpoints come with the daemon issue.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+from datetime import datetime, timedelta
+from types import FrameType
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from monitor.config import Config, SourceConfig
+
+logger = logging.getLogger("medradar.daemon")
+KST = "Asia/Seoul"
+
+
+def crawl_command(source_id: str, config_path: str | None) -> list[str]:
+    """Return the command line of one source's crawl."""
+    command = [sys.executable, "-m", "monitor"]
+    if config_path:
+        command += ["--config", config_path]
+    return [*command, "crawl", source_id]
+
+
+def crawl_source(source_id: str, config_path: str | None, time_limit: float) -> None:
+    """Scheduled job: crawl one source in a child process and log the outcome."""
+    started = datetime.now()
+    try:
+        done = subprocess.run(crawl_command(source_id, config_path), capture_output=True,
+                              text=True, timeout=time_limit, check=False)
+    except subprocess.TimeoutExpired:
+        logger.error("crawl of %s killed after the %.0fs time limit", source_id, time_limit)
+        return
+    except Exception:  # top of a scheduled job: record the failure, keep the schedule
+        logger.exception("crawl of %s could not be started", source_id)
+        return
+    took = (datetime.now() - started).total_seconds()
+    if done.returncode == 0:
+        logger.info("crawled %s in %.1fs", source_id, took)
+    else:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        logger.error("crawl of %s failed (exit %s): %s", source_id, done.returncode, reason)
+
+
+def trigger_for(source: SourceConfig) -> IntervalTrigger | CronTrigger:
+    """Return the source's trigger: its cron expression, else its interval with jitter."""
+    if source.cron:
+        return CronTrigger.from_crontab(source.cron, timezone=KST)
+    seconds = source.interval.total_seconds()
+    # Jitter spreads sources that share an interval so they do not all fire together.
+    return IntervalTrigger(seconds=seconds, jitter=min(seconds * 0.1, 60), timezone=KST)
+
+
+def build_scheduler(config: Config, config_path: str | None) -> BlockingScheduler:
+    """Return a scheduler with one crawl job per enabled source."""
+    scheduler = BlockingScheduler(timezone=KST)
+    now = datetime.now(scheduler.timezone)
+    for index, source in enumerate(s for s in config.sources if s.enabled):
+        interval = source.interval.total_seconds()
+        scheduler.add_job(
+            crawl_source, trigger_for(source),
+            args=[source.id, config_path, max(interval * 4, 600)],
+            id=f"crawl:{source.id}", name=f"crawl {source.id}", max_instances=1, coalesce=True,
+            misfire_grace_time=int(max(interval, 60)),
+            # Start at once, staggered by a second per source.
+            next_run_time=now + timedelta(seconds=index),
+        )
+    return scheduler
+
+
+def run_daemon(config: Config, config_path: str | None) -> None:
+    """Run the scheduler until SIGTERM or SIGINT."""
+    scheduler = build_scheduler(config, config_path)
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        logger.info("received %s, stopping", signal.Signals(signum).name)
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    jobs = len(scheduler.get_jobs())
+    logger.info("medradar daemon: %d source(s), archive %s", jobs, config.archive_path)
+    scheduler.start()
