@@ -240,17 +240,30 @@ def search(ctx: click.Context, query: str, since: str | None, until: str | None,
 
 
 @main.command()
+@click.argument("source_id", required=False, metavar="[SOURCE]")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @config_option
 @click.pass_context
-def sources(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
-    """List the sources with their last run, article counts and errors."""
-    from storage.runs import source_overview, sync_sources
+def sources(ctx: click.Context, source_id: str | None, as_json: bool,
+            config_path: str | None) -> None:
+    """List the sources with their last run, article counts and errors (one source: its errors)."""
+    from storage.runs import run_errors, source_overview, sync_sources
 
     config = get_config(ctx, config_path)
+    if source_id:
+        try:
+            config.source(source_id)
+        except ConfigError as exc:
+            fail(str(exc))
     with archive_of(config) as archive:
         sync_sources(archive, [s.model_dump() for s in config.sources])
-        rows = [r for r in source_overview(archive) if r["id"] in {s.id for s in config.sources}]
+        wanted = {source_id} if source_id else {s.id for s in config.sources}
+        rows = [r for r in source_overview(archive) if r["id"] in wanted]
+        for row in rows:
+            row["run_errors"] = run_errors(archive, row["run_id"]) if row["run_id"] else []
+    if source_id and not as_json:
+        print_source_errors(rows[0])
+        return
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -267,3 +280,15 @@ def sources(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
     origin = find_config_path((ctx.obj or {}).get("config_path") or config_path)
     err.print(f"config: {origin or 'built-in default'}; archive: {config.archive_path}")
 
+
+
+def print_source_errors(row: dict[str, Any]) -> None:
+    """Print one source's last run and every error it recorded."""
+    out.print(f"{row['id']} ({row['name']}, {row['kind']}): last run "
+              f"{row['started_at'] or 'never'} -> {row['status'] or '-'}, "
+              f"{row['pages'] or 0} pages, {row['links_found'] or 0} links, "
+              f"{row['new_articles'] or 0} new, {row['errors'] or 0} errors; "
+              f"{row['articles']} articles archived", markup=False)
+    for error in row["run_errors"]:
+        out.print(f"  {error['at'][11:19]} {error['kind']:8} {error['message']}"
+                  + (f"  {error['url']}" if error["url"] else ""), markup=False)

@@ -17,6 +17,7 @@ import sys
 from datetime import datetime, timedelta
 from types import FrameType
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -25,6 +26,7 @@ from monitor.config import Config, SourceConfig
 
 logger = logging.getLogger("medradar.daemon")
 KST = "Asia/Seoul"
+MAX_PARALLEL_CRAWLS = 2
 
 
 def crawl_command(source_id: str, config_path: str | None) -> list[str]:
@@ -66,7 +68,10 @@ def trigger_for(source: SourceConfig) -> IntervalTrigger | CronTrigger:
 
 def build_scheduler(config: Config, config_path: str | None) -> BlockingScheduler:
     """Return a scheduler with one crawl job per enabled source."""
-    scheduler = BlockingScheduler(timezone=KST)
+    # Each crawl is a process with its own extraction workers: at most two at a time keeps a
+    # daemon with twenty sources within a small machine's memory. Due crawls wait their turn.
+    scheduler = BlockingScheduler(timezone=KST,
+                                  executors={"default": ThreadPoolExecutor(MAX_PARALLEL_CRAWLS)})
     now = datetime.now(scheduler.timezone)
     for index, source in enumerate(s for s in config.sources if s.enabled):
         interval = source.interval.total_seconds()

@@ -130,6 +130,12 @@ def test_truncated_and_wrong_charset_pages_are_still_archived(bad_crawl: dict[st
     assert "\ufffd" not in rows["9004"]["body"], "CP949 page served as UTF-8 was mis-decoded"
 
 
+def test_sources_command_lists_one_sources_errors(bad_crawl: dict[str, Any]) -> None:
+    done = run_cli("--config", str(bad_crawl["config"]), "sources", "broken")
+    assert done.returncode == 0, done.stderr
+    assert "HTTP 404" in done.stdout and "no article body found" in done.stdout
+
+
 def test_sources_command_shows_errors(bad_crawl: dict[str, Any]) -> None:
     done = run_cli("--config", str(bad_crawl["config"]), "sources")
     assert done.returncode == 0
