@@ -13,6 +13,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,18 +82,22 @@ class Servers:
                 self.proc.wait()
 
 
-def write_config(workdir: Path, outlets: list[dict[str, Any]]) -> Path:
+def write_config(workdir: Path, outlets: list[dict[str, Any]],
+                 extract_workers: int | None = None) -> Path:
     """Write the benchmark's medradar.toml; the archive is workdir/archive.db."""
     lines = [
         "# medradar benchmark: politeness delay off, caps lifted, everything else default.",
         "[archive]", 'path = "archive.db"', "",
         "[crawl]", "delay = 0", "obey_robots = true  # the outlets serve a permissive robots.txt",
-        "",
     ]
+    if extract_workers is not None:
+        lines.append(f"extract_workers = {extract_workers}")
+    lines.append("")
     for info in outlets:
         per_outlet = int(info["articles"])
-        lines += ["[[sources]]", f'id = "{info["source_id"]}"', f"name = {json.dumps(info['name'])}",
-                  f'kind = "{info["family"]}"', f'url = "{info["origin"]}"']
+        lines += ["[[sources]]", f'id = "{info["source_id"]}"',
+                  f"name = {json.dumps(info['name'])}", f'kind = "{info["family"]}"',
+                  f'url = "{info["origin"]}"']
         if info["family"] == "sitemap":
             lines.append(f'sitemaps = ["{info["origin"]}/sitemap_index.xml"]')
         else:
@@ -132,9 +137,10 @@ def _archive_stats(path: Path) -> tuple[int, float, list[dict[str, Any]], list[s
             "ORDER BY source_id")]
         ids = [r["id"] for r in runs]
         marks = ",".join("?" * len(ids)) or "NULL"
-        errors = [f"{r['source_id']}: {r['kind']}: {r['message']} ({r['url']})" for r in conn.execute(
+        rows = conn.execute(
             f"SELECT source_id, kind, message, url FROM crawl_errors WHERE run_id IN ({marks}) "
-            "LIMIT 10", ids)]
+            "LIMIT 10", ids)
+        errors = [f"{r['source_id']}: {r['kind']}: {r['message']} ({r['url']})" for r in rows]
     finally:
         conn.close()
     return int(stored), float(mean_chars), runs, errors
@@ -176,6 +182,19 @@ def check_bodies(path: Path, outlets: list[dict[str, Any]], per_outlet_sample: i
     finally:
         conn.close()
     return (sum(scores) / len(scores) if scores else 0.0), len(scores)
+
+
+def startup_floor(repeats: int = 3) -> float:
+    """Median wall time of importing what ``medradar crawl`` imports before crawling."""
+    python = Path(medradar_command()[0]).parent / "python"
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(
+            [str(python), "-c", "import monitor.cli, monitor.crawl_view, crawler.runner"],
+            cwd=REPO, env=child_env(), check=True)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
 
 
 def run_crawl(config: Path, servers: Servers, check: bool = False) -> CrawlRun:

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import resource
@@ -35,7 +36,7 @@ def become_subreaper() -> bool:
     """Adopt orphaned descendants (Linux); return whether it worked."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
 
@@ -151,6 +152,7 @@ class Measured:
     stdout: str
     stderr: str
     processes: dict[str, float]  # sampled CPU per kind of process (label -> seconds)
+    sampler_cpu_s: float = 0.0  # CPU this (measuring) process used meanwhile, sampler included
 
 
 def _role(pid: int, root: int, seen: TreeSample) -> str:
@@ -182,10 +184,8 @@ def reap_orphans(exclude: set[int], timeout: float = 30.0) -> None:
         if not pending:
             return
         for pid in pending:
-            try:
+            with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                pass
         time.sleep(0.02)
 
 
@@ -193,6 +193,7 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], exclude: set[in
                  interval: float = 0.05) -> Measured:
     """Run cmd to completion, measuring it and its whole process tree."""
     before = _children_cpu()
+    own = os.times()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -203,6 +204,8 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], exclude: set[in
     reap_orphans(exclude)
     seen = sampler.stop()
     cpu = _children_cpu() - before
+    after = os.times()
+    sampler_cpu = (after.user + after.system) - (own.user + own.system)
     processes: dict[str, float] = {}
     for pid, seconds in seen.cpu_last.items():
         label = _role(pid, proc.pid, seen)
@@ -210,6 +213,7 @@ def run_measured(cmd: list[str], cwd: Path, env: dict[str, str], exclude: set[in
     return Measured(
         returncode=proc.returncode, wall_s=wall, cpu_s=cpu,
         cpu_main_s=seen.cpu_last.get(proc.pid, 0.0), peak_rss=seen.peak_rss,
-        peak_rss_main=seen.peak_rss_main, peak_pss=seen.peak_pss, peak_procs=seen.peak_procs, samples=seen.samples,
-        stdout=out, stderr=err, processes=processes,
+        peak_rss_main=seen.peak_rss_main, peak_pss=seen.peak_pss, peak_procs=seen.peak_procs,
+        samples=seen.samples,
+        stdout=out, stderr=err, processes=processes, sampler_cpu_s=sampler_cpu,
     )

@@ -64,7 +64,11 @@ class Outlets:
         self.info: list[dict[str, object]] = []
         for outlet in OUTLETS[:count]:
             pages: dict[str, bytes] = {}
-            server = OutletServer(_NO_FILES, dynamic=lambda path, p=pages: p.get(route_key(path)))
+
+            def serve(path: str, pages: dict[str, bytes] = pages) -> bytes | None:
+                return pages.get(route_key(path))
+
+            server = OutletServer(_NO_FILES, dynamic=serve)
             site = Site(outlet, per_outlet, server.origin)
             pages.update(site.routes())
             keys = site.article_keys()

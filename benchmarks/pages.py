@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (HTML templates and Korean sentences read better unwrapped)
 """Generated outlets: ~100 KB Korean article pages in NDSoft and WordPress skins, their list
 pages, feeds, sitemaps and robots.txt. Deterministic: a page depends only on (outlet, article
 number, number of articles, origin), so the server process and the baseline produce the same

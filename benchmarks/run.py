@@ -28,12 +28,13 @@ from benchmarks.crawlbench import (
     CrawlRun,
     Servers,
     child_env,
-    medradar_command,
     run_crawl,
+    startup_floor,
     write_config,
 )
 from benchmarks.measure import become_subreaper
 from benchmarks.pages import OUTLETS, PAGES_VERSION
+from benchmarks.profiling import profile_crawl
 from benchmarks.searchbench import QueryTiming, build_archive, time_queries
 from benchmarks.textgen import TEXT_VERSION
 
@@ -48,18 +49,30 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def calibrate() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): compares machine speed across runs."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def verdict(ok: bool) -> str:
     """OK / MISS marker for a target."""
     return "OK" if ok else "MISS"
 
 
-def run_baseline(servers: Servers) -> dict[str, Any]:
-    """Plain trafilatura over the same pages, in its own process (benchmarks.baseline)."""
+def run_baseline(servers: Servers, part: int = 0, parts: int = 1) -> dict[str, Any]:
+    """Plain trafilatura over (every parts-th of) the same pages, in its own process."""
     origins = {o["code"]: o["origin"] for o in servers.outlets}
     per_outlet = servers.outlets[0]["articles"]
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.baseline", "--per-outlet", str(per_outlet),
-         "--origins", json.dumps(origins)],
+         "--origins", json.dumps(origins), "--part", str(part), "--parts", str(parts)],
         cwd=REPO, env=child_env(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"baseline failed:\n{done.stderr[-3000:]}")
@@ -69,25 +82,17 @@ def run_baseline(servers: Servers) -> dict[str, Any]:
     return result
 
 
-def profile_crawl(servers: Servers, workdir: Path) -> str:
-    """An extra crawl into a fresh archive with the main process under cProfile; top functions."""
-    import pstats
-    from io import StringIO
-
-    profdir = workdir / "profile"
-    profdir.mkdir()
-    config = write_config(profdir, servers.outlets)
-    out = REPO / "benchmarks" / ".cache" / "crawl-main.prof"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    python = Path(medradar_command()[0]).parent / "python"
-    subprocess.run([str(python), "-m", "cProfile", "-o", str(out), "-m", "monitor", "--config",
-                    str(config), "crawl"], cwd=profdir, env=child_env(), capture_output=True,
-                   check=True)
-    text = StringIO()
-    stats = pstats.Stats(str(out), stream=text)
-    stats.sort_stats("tottime").print_stats(25)
-    stats.sort_stats("cumulative").print_stats(30)
-    return f"cProfile of the crawl's main process (saved to {out}):\n{text.getvalue()}"
+def combine_baselines(halves: list[dict[str, Any]]) -> dict[str, Any]:
+    """Add up the baseline halves run before and after the crawls."""
+    pages = sum(h["pages"] for h in halves)
+    return {
+        "pages": pages, "bytes": sum(h["bytes"] for h in halves),
+        "wall_s": sum(h["wall_s"] for h in halves), "cpu_s": sum(h["cpu_s"] for h in halves),
+        "empty": sum(h["empty"] for h in halves),
+        "mean_chars": sum(h["mean_chars"] * h["pages"] for h in halves) / max(pages, 1),
+        "same_pages": all(h["same_pages"] for h in halves),
+        "halves": [{"pages": h["pages"], "wall_s": h["wall_s"]} for h in halves],
+    }
 
 
 def pad(text: str, width: int) -> str:
@@ -103,7 +108,8 @@ def fmt_ms(value: float) -> str:
 
 def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str, Any] | None,
            crawl1: CrawlRun | None, crawl2: CrawlRun | None, base: dict[str, Any] | None,
-           built: Any, timings: list[QueryTiming] | None) -> tuple[str, list[bool]]:
+           built: Any, timings: list[QueryTiming] | None,
+           floor_s: float | None = None) -> tuple[str, list[bool]]:
     """The printed report and the list of target verdicts."""
     lines: list[str] = []
     checks: list[bool] = []
@@ -113,6 +119,15 @@ def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str
     add(f"machine: {env['cpus']} cores, Python {env['python']}, Scrapy {env['scrapy']}, "
         f"trafilatura {env['trafilatura']}, SQLite {env['sqlite']}; generator "
         f"text v{TEXT_VERSION} / pages v{PAGES_VERSION}")
+    marks = [env[k] for k in ("calibration_start", "calibration_mid", "calibration_mid2",
+                              "calibration_end") if k in env]
+    drift = (max(marks) - min(marks)) / min(marks)
+    when = ["start", "before crawl", "after crawls", "end"] if len(marks) == 4 else ["start", "end"]
+    add("speed check: 10M-iteration Python loop " + " / ".join(f"{m:.3f}" for m in marks)
+        + " s at " + " / ".join(when[:len(marks)])
+        + ("" if drift <= 0.25 else
+           f"  WARNING: {drift:.0%} apart, the machine's speed changed during the run "
+           "(busy or throttled); repeat before trusting the figures"))
     if crawl1 and base and servers_info:
         outlets = servers_info["outlets"]
         pages = sum(o["articles"] for o in outlets)
@@ -131,10 +146,14 @@ def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str
         rss_mb = m1.peak_rss / MB
         add("")
         add("1. CRAWL vs EXTRACTION-ONLY BASELINE")
-        add("   crawl = `medradar --config X crawl` in a subprocess, fresh archive, delay = 0;")
+        workers = ("default (one per core)" if args.extract_workers is None
+                   else str(args.extract_workers))
+        add("   crawl = `medradar --config X crawl` in a subprocess, fresh archive, delay = 0, "
+            f"extract_workers {workers};")
         add("   baseline = trafilatura.bare_extraction(html, url=..., with_metadata=True) on the")
-        add("   same pages, one process, sequential"
-            + ("" if base["same_pages"] else "  (WARNING: page digests differ from the served pages!)"))
+        add("   same pages, one process, sequential; half the pages before the crawls, half after"
+            + ("" if base["same_pages"]
+               else "  (WARNING: page digests differ from the served pages!)"))
         row = "   {:<40} {:>20} {:>20}   {}"
         add(row.format("", "medradar crawl", "trafilatura only", "target"))
         add(row.format("pages extracted / articles stored", f"{crawl1.new:,} stored",
@@ -151,7 +170,8 @@ def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str
             if label in m1.processes:
                 add(row.format(f"  of which {label} (sampled)",
                                f"{m1.processes[label] * per:.1f} ms", "", ""))
-        add(row.format("CPU time, whole crawl", f"{m1.cpu_s:.1f} s of {m1.wall_s * env['cpus']:.0f} s",
+        available = m1.wall_s * env["cpus"]
+        add(row.format("CPU time, whole crawl", f"{m1.cpu_s:.1f} s of {available:.0f} s",
                        f"{base['cpu_s']:.1f} s", ""))
         checks.append(rss_mb <= TARGET_RSS_MB)
         add(row.format(f"peak RSS, sum over tree ({m1.peak_procs} procs)", f"{rss_mb:.0f} MB", "",
@@ -159,6 +179,7 @@ def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str
         add(row.format("  peak PSS, sum over tree", f"{m1.peak_pss / MB:.0f} MB", "", ""))
         add(row.format("  peak RSS, main process alone", f"{m1.peak_rss_main / MB:.0f} MB", "", ""))
         add(row.format("outlet servers' CPU (not counted)", f"{crawl1.server_cpu_s:.1f} s", "", ""))
+        add(row.format("measuring process' CPU (not counted)", f"{m1.sampler_cpu_s:.1f} s", "", ""))
         status = sorted({r["status"] for r in crawl1.runs})
         add(f"   check: runs {'/'.join(status)}, {sum(r['errors'] for r in crawl1.runs)} errors, "
             f"{crawl1.hit_kinds['article']:,} article requests, mean stored body "
@@ -182,15 +203,21 @@ def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str
         add(row.format("wall time", f"{m2.wall_s:.2f} s = {share:.1%} of 1st",
                        f"<= {TARGET_RECRAWL_SHARE:.0%}  {verdict(checks[-1])}"))
         add(row.format("CPU time (all processes)", f"{m2.cpu_s:.2f} s", ""))
+        if floor_s is not None:
+            add(row.format("  start-up floor (imports only)", f"{floor_s:.2f} s",
+                           "python -c 'import monitor.cli, crawler.runner'"))
         add(row.format("new articles", f"{crawl2.new}", ""))
     if built and timings:
         add("")
         state = "cached" if built.cached else "built now"
-        add(f"3. SEARCH on {built.articles:,} generated articles ({built.path.stat().st_size / MB:,.0f} MB; "
+        size_mb = built.path.stat().st_size / MB
+        add(f"3. SEARCH on {built.articles:,} generated articles ({size_mb:,.0f} MB; "
             f"built in {built.build_s:.0f} s = {built.articles / built.build_s:,.0f} articles/s "
             f"through store_article, {state}: {built.path.relative_to(REPO)})")
-        add(f"   search_articles(archive, parse_query(term), limit=20), {timings[0].runs} timed runs "
-            "after one untimed first run")
+        add("   archive key: t = text generator, g = archive generator, s = hash of "
+            "storage/{articles,normalize,migrations}.py")
+        add("   search_articles(archive, parse_query(term), limit=20), "
+            f"{timings[0].runs} timed runs after one untimed first run")
         row = "   {} {:>7} {:>9} {:>9} {:>9} {:>9} {:>9}   {}"
         add(row.format(pad("query", 22), "index", "matches", "median", "p90", "max", "first",
                        "target"))
@@ -207,7 +234,8 @@ def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmarks; print the report."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 200 pages and a 5,000-article archive")
     parser.add_argument("--pages", type=int, help="article pages to crawl (default 2,000)")
@@ -215,8 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="timed runs per search query")
     parser.add_argument("--skip-crawl", action="store_true", help="search benchmark only")
     parser.add_argument("--skip-search", action="store_true", help="crawl benchmarks only")
+    parser.add_argument("--extract-workers", type=int, metavar="N",
+                        help="set [crawl] extract_workers (default: medradar's default)")
     parser.add_argument("--profile", action="store_true",
-                        help="also profile one more crawl's main process with cProfile")
+                        help="also profile one more crawl's main process (py-spy if installed, "
+                             "else cProfile)")
     parser.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -231,6 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     env = {"when": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count() or 1,
            "python": platform.python_version(), "scrapy": scrapy.__version__,
            "trafilatura": trafilatura.__version__, "sqlite": sqlite3.sqlite_version}
+    deadline = time.perf_counter() + 2.0  # wake the (virtual) CPU up before the first check
+    while time.perf_counter() < deadline:
+        pass
+    env["calibration_start"] = calibrate()
     if not become_subreaper():
         log("warning: could not become a child subreaper; CPU of orphaned crawl processes "
             "(the extraction forkserver) may be missed")
@@ -240,13 +275,18 @@ def main(argv: list[str] | None = None) -> int:
     base = servers_info = None
     built = timings = None
     profile_text = ""
+    floor_s = None
     try:
         if not args.skip_crawl:
             log(f"starting {len(OUTLETS)} outlet servers with {per_outlet} articles each ...")
             servers = Servers(per_outlet, len(OUTLETS))
             servers_info = {"outlets": servers.outlets, "generate_s": servers.generate_s}
             try:
-                config = write_config(workdir, servers.outlets)
+                config = write_config(workdir, servers.outlets, args.extract_workers)
+                log("baseline, first half: plain trafilatura on every other page ...")
+                halves = [run_baseline(servers, 0, 2)]
+                log(f"  {halves[0]['pages']:,} pages in {halves[0]['wall_s']:.1f} s")
+                env["calibration_mid"] = calibrate()
                 log(f"crawl 1 (fresh archive) of {per_outlet * len(OUTLETS):,} articles ...")
                 crawl1 = run_crawl(config, servers, check=True)
                 if crawl1.measured.returncode != 0:
@@ -255,11 +295,14 @@ def main(argv: list[str] | None = None) -> int:
                 log("crawl 2 (nothing new) ...")
                 crawl2 = run_crawl(config, servers)
                 log(f"  {crawl2.measured.wall_s:.2f} s")
-                log("baseline: plain trafilatura on the same pages ...")
-                base = run_baseline(servers)
-                log(f"  {base['pages']:,} pages in {base['wall_s']:.1f} s")
+                floor_s = startup_floor()
+                env["calibration_mid2"] = calibrate()
+                log("baseline, second half ...")
+                halves.append(run_baseline(servers, 1, 2))
+                log(f"  {halves[1]['pages']:,} pages in {halves[1]['wall_s']:.1f} s")
+                base = combine_baselines(halves)
                 if args.profile:
-                    log("profiling one more crawl (cProfile) ...")
+                    log("profiling one more crawl's main process ...")
                     profile_text = profile_crawl(servers, workdir)
             finally:
                 servers.close()
@@ -274,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    text, checks = report(args, env, servers_info, crawl1, crawl2, base, built, timings)
+    env["calibration_end"] = calibrate()
+    text, checks = report(args, env, servers_info, crawl1, crawl2, base, built, timings, floor_s)
     print(text)
     if profile_text:
         print()

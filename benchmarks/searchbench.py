@@ -1,11 +1,13 @@
 """Search latency on a large archive of generated articles.
 
 The archive is built through the storage API itself: every article goes through
-``storage.articles.store_article`` (so the FTS tables are filled exactly as a crawl fills them),
-batched 1,000 to an outer ``archive.db.atomic()`` transaction (store_article's own transaction
-becomes a savepoint) to save commits. Articles are generated in one worker process while this
-one stores them. Built archives are cached in benchmarks/.cache/, keyed by size and generator
-version, so only the first run pays for the build.
+``storage.articles.store_article`` (so the FTS tables are filled exactly as a crawl fills them).
+Articles are generated in one worker process while this one stores them, 1,000 per outer
+``archive.db.atomic()`` transaction (store_article's own becomes a savepoint; this saves little,
+because FTS5 flushes its pending index data at every savepoint release as at every commit).
+Built archives are cached in benchmarks/.cache/, keyed by size, generator version and a hash of
+the storage code that fills the tables (storage/articles.py, normalize.py, migrations.py), so
+only the first run after a change pays for the build.
 
 Two fields are stand-ins to keep the build fast: ``fingerprint`` (the simhash near-duplicate
 key, several ms per article in Python) is the first 16 hex digits of the content hash, and
@@ -14,6 +16,7 @@ key, several ms per article in Python) is the first 16 hex digits of the content
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import statistics
@@ -44,9 +47,21 @@ QUERIES = [
 ]
 
 
+STORAGE_FILES = ("articles.py", "normalize.py", "migrations.py")
+
+
+def storage_key() -> str:
+    """A short hash of the storage code that decides what the FTS tables hold."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent.parent / "storage"
+    for name in STORAGE_FILES:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
 def archive_path(n: int) -> Path:
     """Where the cached archive of n articles lives."""
-    return CACHE / f"search-{n}-t{TEXT_VERSION}-g{SEARCH_VERSION}.db"
+    return CACHE / f"search-{n}-t{TEXT_VERSION}-g{SEARCH_VERSION}-s{storage_key()}.db"
 
 
 def make_batch(span: tuple[int, int]) -> list[Any]:
@@ -98,6 +113,8 @@ def build_archive(n: int, progress: Any = None) -> Built:
         return Built(path, meta["articles"], meta["build_s"], True, path.stat().st_size,
                      meta["duplicates"])
     CACHE.mkdir(parents=True, exist_ok=True)
+    for stale in CACHE.glob(f"search-{n}-*"):  # archives of older generators or storage code
+        stale.unlink()
     building = path.with_name(path.name + ".building")
     for stale in (building, Path(f"{building}-wal"), Path(f"{building}-shm")):
         stale.unlink(missing_ok=True)
@@ -145,7 +162,8 @@ class QueryTiming:
 def _count_matches(archive: Any, query: Any) -> int:
     from storage.search import term_condition
 
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     for group in query.groups:
         parts = [term_condition(term) for term in group]
         where.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
@@ -176,7 +194,7 @@ def time_queries(path: Path, runs: int) -> list[QueryTiming]:
             timings.append(QueryTiming(
                 label=label, index=index, target_ms=target, runs=len(rest), first_ms=first,
                 median_ms=statistics.median(rest),
-                p90_ms=rest[min(len(rest) - 1, int(round(0.9 * (len(rest) - 1))))],
+                p90_ms=rest[min(len(rest) - 1, round(0.9 * (len(rest) - 1)))],
                 max_ms=rest[-1], returned=returned, matches=_count_matches(archive, query)))
     finally:
         archive.close()

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (HTML templates and Korean sentences read better unwrapped)
 """Invented Korean trade-news text, deterministic from a seed. Pure functions, no I/O.
 
 Everything here is made up: companies, people, products and quotes. The vocabulary is that of

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from storage import Archive, open_archive
-from storage.articles import NewArticle, StoredHook, StoreResult, known_url_keys, store_article
+from storage.articles import NewArticle, StoredHook, StoreResult, known_url_keys, store_articles
 from storage.runs import (
     RunCounts,
     finish_run,
@@ -80,15 +80,16 @@ class RunRecorder:
                        f" ({url})" if url else "")
         record_error(self.archive, self.run_id, self.source_id, kind, message, url)
 
-    def store(self, article: NewArticle) -> StoreResult:
-        """Store an extracted article and count it as new or duplicate."""
-        result = store_article(self.archive, article, self.hooks)
-        self.known.update(article.url_keys)
-        if result.status == "new":
-            self.counts.new_articles += 1
-        else:
-            self.counts.duplicates += 1
-        return result
+    def store(self, articles: list[NewArticle]) -> list[StoreResult]:
+        """Store extracted articles in one transaction and count them as new or duplicate."""
+        results = store_articles(self.archive, articles, self.hooks)
+        for article, result in zip(articles, results, strict=True):
+            self.known.update(article.url_keys)
+            if result.status == "new":
+                self.counts.new_articles += 1
+            else:
+                self.counts.duplicates += 1
+        return results
 
     def feed_validators(self, url: str) -> dict[str, str]:
         """Return conditional-GET headers for a feed seen before."""

@@ -36,6 +36,9 @@ RETRY_BACKOFF_MAX = 60.0
 HTTPERROR_ALLOW_ALL = False
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy >= 2.19 starts a token-protected remote-control server per crawler on 127.0.0.1 that
+# can run code in the crawl: a monitor has no use for it.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
@@ -50,7 +53,7 @@ ITEM_PIPELINES = {
 # Where spiders started by `scrapy crawl` read the medradar configuration; None = the usual
 # lookup (--config, $MEDRADAR_CONFIG, ./medradar.toml, built-in default).
 MEDRADAR_CONFIG = None
-MEDRADAR_EXTRACT_WORKERS = 0  # 0 = one worker process per CPU core
+MEDRADAR_EXTRACT_WORKERS = 0  # 0 = one per CPU core beyond the crawl's own (at least one)
 
 
 def settings_for(crawl: Any) -> dict[str, Any]:

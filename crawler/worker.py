@@ -13,15 +13,16 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from crawler.extract import extract_article
-from storage.normalize import content_hash, fingerprint
-
 _POOL: ProcessPoolExecutor | None = None
 
 
 def extract_for_archive(body: bytes, url: str, content_type: str | None,
                         hints: dict[str, Any]) -> dict[str, Any]:
     """Extract a page and add the dedupe hash and near-duplicate fingerprint (runs in a worker)."""
+    # Imported here: the crawl process itself never needs trafilatura, only its workers.
+    from crawler.extract import extract_article
+    from storage.normalize import content_hash, fingerprint
+
     extracted = extract_article(body, url, content_type, hints).as_dict()
     extracted["content_hash"] = content_hash(extracted["body"])
     extracted["fingerprint"] = fingerprint(extracted["body"])
@@ -32,10 +33,11 @@ def get_pool(workers: int = 0) -> ProcessPoolExecutor:
     """Return the process-wide extraction pool, starting it on first use."""
     global _POOL
     if _POOL is None:
-        count = workers or os.cpu_count() or 1
+        # The crawl process itself (Scrapy, storing) needs about half a core per worker.
+        count = workers or max((os.cpu_count() or 1) - 1, 1)
         # forkserver: forking the crawl process itself would copy the reactor and its threads.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.worker"])
+        context.set_forkserver_preload(["crawler.extract", "storage.normalize"])
         _POOL = ProcessPoolExecutor(max_workers=count, mp_context=context)
     return _POOL
 

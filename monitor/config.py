@@ -74,7 +74,7 @@ class CrawlConfig(_Strict):
     concurrency: int = Field(default=16, ge=1)
     per_host: int = Field(default=2, ge=1)
     autothrottle: bool = True
-    extract_workers: int = Field(default=0, ge=0, description="0 = one per CPU core")
+    extract_workers: int = Field(default=0, ge=0, description="0 = CPU cores - 1, at least 1")
 
 
 SourceKind = Literal["ndsoft", "rss", "sitemap", "listing"]

@@ -12,8 +12,6 @@ import hashlib
 import re
 import unicodedata
 
-from simhash import Simhash
-
 # Middle dots must become "·" before anything else: NFKC turns U+318D into a jamo (U+119E).
 _DOTS = str.maketrans({"ㆍ": "·", "・": "·", "•": "·", "‧": "·", "\u200b": None, "\ufeff": None})
 # Full-width Latin and digits only; full NFKC would also rewrite Korean punctuation.
@@ -73,6 +71,9 @@ def content_hash(body: str) -> str:
 
 def fingerprint(body: str) -> str:
     """Return a 64-bit simhash of the body's character 4-grams, as 16 hex digits."""
+    # simhash pulls in numpy: imported only where fingerprints are made (extraction workers).
+    from simhash import Simhash
+
     key = body_key(body)
     shingles = {key[i : i + 4] for i in range(max(len(key) - 3, 1))}
     return f"{Simhash(sorted(shingles)).value:016x}"

@@ -115,12 +115,21 @@ def search_articles(
     if sources:
         where.append(f"source_id IN ({','.join('?' * len(sources))})")
         params.extend(sources)
-    sql = (
-        "SELECT id, source_id, title, canonical_url AS url, published_at, author, body "
-        f"FROM articles WHERE {' AND '.join(where)} "
+    # Two steps: pick and order the ids on the covering index (a common term matches tens of
+    # thousands of rows: reading them would cost more than the full-text lookup), then read
+    # the few rows shown.
+    ids_sql = (
+        f"SELECT id FROM articles INDEXED BY articles_search WHERE {' AND '.join(where)} "
         "ORDER BY published_at DESC, id DESC LIMIT ?"
     )
-    return list(archive.db.query(sql, [*params, limit]))
+    ids = [row[0] for row in archive.db.execute(ids_sql, [*params, limit])]
+    if not ids:
+        return []
+    rows = archive.db.query(
+        "SELECT id, source_id, title, canonical_url AS url, published_at, author, body "
+        f"FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+    by_id = {row["id"]: row for row in rows}
+    return [by_id[i] for i in ids]
 
 
 def snippet(body: str, terms: list[str], width: int = 60) -> str:
