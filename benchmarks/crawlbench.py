@@ -3,7 +3,7 @@
 ``.venv/bin/medradar --config X crawl`` runs in a subprocess measured with its whole process
 tree (benchmarks.measure). The configuration turns the politeness delay off and lifts the
 page/article caps; everything else (robots.txt, concurrency, per-host limit, one extraction
-worker per core, retries, timeouts) is the default a user gets.
+worker per spare core, retries, timeouts) is the default a user gets.
 """
 
 from __future__ import annotations

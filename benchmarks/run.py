@@ -146,7 +146,7 @@ def report(args: argparse.Namespace, env: dict[str, Any], servers_info: dict[str
         rss_mb = m1.peak_rss / MB
         add("")
         add("1. CRAWL vs EXTRACTION-ONLY BASELINE")
-        workers = ("default (one per core)" if args.extract_workers is None
+        workers = ("default (cores - 1, at least 1)" if args.extract_workers is None
                    else str(args.extract_workers))
         add("   crawl = `medradar --config X crawl` in a subprocess, fresh archive, delay = 0, "
             f"extract_workers {workers};")

@@ -1,10 +1,9 @@
 """Search latency on a large archive of generated articles.
 
 The archive is built through the storage API itself: every article goes through
-``storage.articles.store_article`` (so the FTS tables are filled exactly as a crawl fills them).
-Articles are generated in one worker process while this one stores them, 1,000 per outer
-``archive.db.atomic()`` transaction (store_article's own becomes a savepoint; this saves little,
-because FTS5 flushes its pending index data at every savepoint release as at every commit).
+``storage.articles.store_articles`` (so the FTS tables are filled exactly as a crawl fills them),
+1,000 per call and transaction. Articles are generated in one worker process while this one
+stores them.
 Built archives are cached in benchmarks/.cache/, keyed by size, generator version and a hash of
 the storage code that fills the tables (storage/articles.py, normalize.py, migrations.py), so
 only the first run after a change pays for the build.
@@ -103,7 +102,7 @@ class Built:
 def build_archive(n: int, progress: Any = None) -> Built:
     """Return the cached archive of n articles, building it first if needed."""
     from storage import open_archive
-    from storage.articles import count_articles, store_article
+    from storage.articles import count_articles, store_articles
     from storage.runs import sync_sources
 
     path = archive_path(n)
@@ -126,9 +125,7 @@ def build_archive(n: int, progress: Any = None) -> Built:
     spans = [(start, min(start + BATCH, n)) for start in range(0, n, BATCH)]
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         for done, batch in enumerate(pool.imap(make_batch, spans), start=1):
-            with archive.db.atomic():
-                for article in batch:
-                    duplicates += store_article(archive, article).status != "new"
+            duplicates += sum(r.status != "new" for r in store_articles(archive, batch))
             if progress and done % 10 == 0:
                 progress(f"  search archive: {done * BATCH:,}/{n:,} articles stored "
                          f"({time.perf_counter() - started:.0f} s)")

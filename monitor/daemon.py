@@ -14,6 +14,7 @@ import logging
 import signal
 import subprocess
 import sys
+import threading
 from datetime import datetime, timedelta
 from types import FrameType
 
@@ -37,24 +38,67 @@ def crawl_command(source_id: str, config_path: str | None) -> list[str]:
     return [*command, "crawl", source_id]
 
 
+class _Children:
+    """The crawl processes running now, so that a stop can pass SIGTERM on to them."""
+
+    def __init__(self) -> None:
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._procs: set[subprocess.Popen[str]] = set()
+
+    def start(self, command: list[str]) -> subprocess.Popen[str] | None:
+        """Start a crawl process unless the daemon is stopping."""
+        with self._lock:
+            if self.stopping.is_set():
+                return None
+            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+            self._procs.add(proc)
+            return proc
+
+    def done(self, proc: subprocess.Popen[str]) -> None:
+        """Forget a finished crawl process."""
+        with self._lock:
+            self._procs.discard(proc)
+
+    def stop(self) -> None:
+        """Refuse new crawls and ask the running ones to stop (Scrapy stops gracefully)."""
+        with self._lock:
+            self.stopping.set()
+            for proc in self._procs:
+                proc.send_signal(signal.SIGTERM)
+
+
+CHILDREN = _Children()
+
+
 def crawl_source(source_id: str, config_path: str | None, time_limit: float) -> None:
     """Scheduled job: crawl one source in a child process and log the outcome."""
     started = datetime.now()
     try:
-        done = subprocess.run(crawl_command(source_id, config_path), capture_output=True,
-                              text=True, timeout=time_limit, check=False)
-    except subprocess.TimeoutExpired:
-        logger.error("crawl of %s killed after the %.0fs time limit", source_id, time_limit)
-        return
-    except Exception:  # top of a scheduled job: record the failure, keep the schedule
+        proc = CHILDREN.start(crawl_command(source_id, config_path))
+    except OSError:  # top of a scheduled job: record the failure, keep the schedule
         logger.exception("crawl of %s could not be started", source_id)
         return
+    if proc is None:
+        return  # the daemon is stopping: queued crawls do not start
+    try:
+        _, stderr = proc.communicate(timeout=time_limit)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        logger.error("crawl of %s killed after the %.0fs time limit", source_id, time_limit)
+        return
+    finally:
+        CHILDREN.done(proc)
     took = (datetime.now() - started).total_seconds()
-    if done.returncode == 0:
+    if CHILDREN.stopping.is_set():
+        logger.info("crawl of %s stopped with the daemon after %.1fs", source_id, took)
+    elif proc.returncode == 0:
         logger.info("crawled %s in %.1fs", source_id, took)
     else:
-        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        logger.error("crawl of %s failed (exit %s): %s", source_id, done.returncode, reason)
+        reason = (stderr.strip().splitlines() or ["no message"])[-1]
+        logger.error("crawl of %s failed (exit %s): %s", source_id, proc.returncode, reason)
 
 
 def trigger_for(source: SourceConfig) -> IntervalTrigger | CronTrigger:
@@ -92,6 +136,7 @@ def run_daemon(config: Config, config_path: str | None) -> None:
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s, stopping", signal.Signals(signum).name)
+        CHILDREN.stop()
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
