@@ -157,15 +157,10 @@ class QueryTiming:
 
 
 def _count_matches(archive: Any, query: Any) -> int:
-    from storage.search import term_condition
+    from storage.search import query_condition
 
-    where: list[str] = []
-    params: list[Any] = []
-    for group in query.groups:
-        parts = [term_condition(term) for term in group]
-        where.append("(" + " OR ".join(sql for sql, _ in parts) + ")")
-        params.extend(p for _, ps in parts for p in ps)
-    row = archive.db.execute(f"SELECT count(*) FROM articles WHERE {' AND '.join(where)}",
+    condition, params = query_condition(query)
+    row = archive.db.execute(f"SELECT count(*) FROM articles WHERE {condition}",
                              params).fetchone()
     return int(row[0])
 

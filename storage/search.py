@@ -87,15 +87,8 @@ def term_condition(term: str) -> tuple[str, list[Any]]:
     ]
 
 
-def search_articles(
-    archive: Archive,
-    query: Query,
-    since: str | None = None,
-    until: str | None = None,
-    sources: list[str] | None = None,
-    limit: int = 20,
-) -> list[dict[str, Any]]:
-    """Return matching articles, newest first, as dicts with id, source, title, url, body..."""
+def query_condition(query: Query) -> tuple[str, list[Any]]:
+    """Return the SQL condition on articles.id that a parsed query stands for, and its params."""
     where: list[str] = []
     params: list[Any] = []
     for group in query.groups:
@@ -106,6 +99,20 @@ def search_articles(
         sql, ps = term_condition(term)
         where.append("NOT " + sql)
         params.extend(ps)
+    return " AND ".join(where), params
+
+
+def search_articles(
+    archive: Archive,
+    query: Query,
+    since: str | None = None,
+    until: str | None = None,
+    sources: list[str] | None = None,
+    limit: int = 20,
+) -> list[dict[str, Any]]:
+    """Return matching articles, newest first, as dicts with id, source, title, url, body..."""
+    condition, params = query_condition(query)
+    where = [condition]
     if since:
         where.append("published_at >= ?")
         params.append(since)
