@@ -18,6 +18,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from crawler.worker import backlog
+
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
     """Parse a Retry-After header (seconds or an HTTP date) into seconds from now."""
@@ -83,3 +85,27 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if seconds is not None:
                 result.meta["retry_after"] = seconds
         return result
+
+
+class ExtractionBacklogMiddleware:
+    """Hold article downloads while too many fetched pages wait for extraction.
+
+    Fetching (a local or fast outlet) outruns extraction (CPU-bound), and Scrapy's own
+    back-pressure does not see items waiting in the pipeline: without this, pages of 100 KB
+    pile up in memory by the hundred.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionBacklogMiddleware:
+        """Build from the crawl settings."""
+        return cls(crawler.settings.getint("MEDRADAR_EXTRACT_BACKLOG", 16))
+
+    async def process_request(self, request: Request) -> None:
+        """Wait (without blocking other work) until the extraction backlog is short."""
+        if request.meta.get("kind") != "article":
+            return
+        while backlog() >= self.limit:
+            await asyncio.sleep(0.05)

@@ -44,6 +44,7 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.ExtractionBacklogMiddleware": 560,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
@@ -54,6 +55,7 @@ ITEM_PIPELINES = {
 # lookup (--config, $MEDRADAR_CONFIG, ./medradar.toml, built-in default).
 MEDRADAR_CONFIG = None
 MEDRADAR_EXTRACT_WORKERS = 0  # 0 = one per CPU core beyond the crawl's own (at least one)
+MEDRADAR_EXTRACT_BACKLOG = 16  # fetched pages waiting for extraction before downloads pause
 
 
 def settings_for(crawl: Any) -> dict[str, Any]:

@@ -14,6 +14,12 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 _POOL: ProcessPoolExecutor | None = None
+_IN_FLIGHT = 0  # pages handed to the pool and not extracted yet
+
+
+def backlog() -> int:
+    """How many fetched pages wait for (or are in) extraction now."""
+    return _IN_FLIGHT
 
 
 def extract_for_archive(body: bytes, url: str, content_type: str | None,
@@ -45,8 +51,13 @@ def get_pool(workers: int = 0) -> ProcessPoolExecutor:
 async def extract_in_pool(body: bytes, url: str, content_type: str | None,
                           hints: dict[str, Any], workers: int = 0) -> dict[str, Any]:
     """Run extract_for_archive in the pool without blocking the event loop."""
-    future = get_pool(workers).submit(extract_for_archive, body, url, content_type, hints)
-    return await asyncio.wrap_future(future)
+    global _IN_FLIGHT
+    _IN_FLIGHT += 1
+    try:
+        future = get_pool(workers).submit(extract_for_archive, body, url, content_type, hints)
+        return await asyncio.wrap_future(future)
+    finally:
+        _IN_FLIGHT -= 1
 
 
 def shutdown_pool() -> None:
