@@ -1,1 +1,1 @@
-"""Keyword rules and alert delivery (issue 3); empty until then."""
+"""Keyword rules and alert delivery (issue 3): so far the rule language and the matcher."""
