@@ -86,3 +86,16 @@ def match_rule(node: Node, doc: Document,
     if not evaluate(node, doc, fields, found):
         return None
     return sorted({term.text for term in found})
+
+
+def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the terms in text, spacing, joiners and glosses allowed."""
+    gap = r"[\s·ㆍ\-_/]*(?:\([^)]{0,30}\)[\s·ㆍ\-_/]*)?"
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        chars = squash(term)
+        if not chars:
+            continue
+        pattern = gap.join(re.escape(ch) for ch in chars)
+        spans.extend(m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE))
+    return sorted(spans)

@@ -292,3 +292,57 @@ def print_source_errors(row: dict[str, Any]) -> None:
     for error in row["run_errors"]:
         out.print(f"  {error['at'][11:19]} {error['kind']:8} {error['message']}"
                   + (f"  {error['url']}" if error["url"] else ""), markup=False)
+
+
+@main.group()
+def rules() -> None:
+    """Try keyword rules on the archive."""
+
+
+@rules.command("test")
+@click.argument("query_or_rule", metavar="QUERY|RULE_ID")
+@click.option("--since", default="30d", show_default=True,
+              help="Only articles published since: 7d, 12h, 2026-11-01 or ISO time.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@config_option
+@click.pass_context
+def rules_test(ctx: click.Context, query_or_rule: str, since: str, limit: int,
+               config_path: str | None) -> None:
+    """Show which archived articles a rule (or a query) matches, terms highlighted."""
+    from rich.text import Text
+
+    from alerts.errors import RuleSyntaxError
+    from alerts.match import match_rule, prepare, term_spans
+    from alerts.rules import parse_rule
+    from storage.alerts import iter_articles
+    from storage.normalize import squash
+    from storage.search import snippet
+
+    config = get_config(ctx, config_path)
+    rule = config.rule(query_or_rule)
+    query = rule.query if rule else query_or_rule
+    fields = tuple(rule.fields) if rule else ("title", "body")
+    try:
+        tree = parse_rule(query)
+    except RuleSyntaxError as exc:
+        fail(f"query {query!r}: {exc}")
+    table = Table("published", "source", "title", "matched", "snippet")
+    shown = scanned = 0
+    with archive_of(config) as archive:
+        for row in iter_articles(archive, parse_when(since), rule.sources if rule else None):
+            scanned += 1
+            terms = match_rule(tree, prepare(title=row["title"], body=row["body"]), fields)
+            if terms is None:
+                continue
+            title = Text(row["title"])
+            excerpt = Text(snippet(row["body"], [squash(t) for t in terms]))
+            for text in (title, excerpt):
+                for start, end in term_spans(text.plain, terms):
+                    text.stylize("bold red", start, end)
+            table.add_row((row["published_at"] or "")[:16].replace("T", " "), row["source_id"],
+                          title, ", ".join(terms), excerpt)
+            shown += 1
+            if shown >= limit:
+                break
+    out.print(table)
+    err.print(f"{shown} match(es) in {scanned} article(s) published since {since}")

@@ -156,24 +156,129 @@ class SourceConfig(_Strict):
         return parse_duration(self.every)
 
 
+def _check_cron(value: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(value, timezone="Asia/Seoul")
+    except ValueError as exc:
+        raise ValueError(f"bad cron expression {value!r}: {exc}") from None
+    return value
+
+
+class RuleConfig(_Strict):
+    """A keyword rule: which articles alert which channels."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str = ""
+    query: str
+    fields: list[Literal["title", "body"]] = ["title", "body"]
+    sources: list[str] = []
+    channels: list[str] = []
+    digest: str = "immediate"
+    max_age: str = "48h"
+
+    @field_validator("query")
+    @classmethod
+    def _query_ok(cls, value: str) -> str:
+        from alerts.errors import RuleSyntaxError
+        from alerts.rules import parse_rule
+
+        try:
+            parse_rule(value)
+        except RuleSyntaxError as exc:
+            raise ValueError(f"syntax error: {exc}") from None
+        return value
+
+    @field_validator("digest")
+    @classmethod
+    def _digest_ok(cls, value: str) -> str:
+        return value if value == "immediate" else _check_cron(value)
+
+    @field_validator("max_age")
+    @classmethod
+    def _max_age_ok(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @property
+    def age_limit(self) -> timedelta:
+        """Articles published longer ago than this never alert."""
+        return parse_duration(self.max_age)
+
+
+ChannelKind = Literal["slack", "webhook", "teams", "discord", "email"]
+
+
+class ChannelConfig(_Strict):
+    """Where alerts go: a webhook (Slack, generic JSON, Teams, Discord) or e-mail by SMTP."""
+
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    kind: ChannelKind
+    url: str = ""
+    secret: str = ""  # webhook: HMAC-SHA256 key for the signature header
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str = ""
+    password: str = ""
+    sender: str = ""
+    recipients: list[str] = []
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> ChannelConfig:
+        if self.kind == "email":
+            missing = [k for k in ("smtp_host", "sender") if not getattr(self, k)]
+            if not self.recipients:
+                missing.append("recipients")
+            if missing:
+                raise ValueError(f"email channel needs {', '.join(missing)}")
+        else:
+            if not self.url:
+                raise ValueError(f"{self.kind} channel needs url")
+            _check_url(self.url)
+        return self
+
+
 class Config(_Strict):
     """The whole medradar configuration."""
 
     archive: ArchiveConfig = ArchiveConfig()
     crawl: CrawlConfig = CrawlConfig()
     sources: list[SourceConfig] = []
+    rules: list[RuleConfig] = []
+    channels: list[ChannelConfig] = []
     # Where the file was read from; relative paths in it are resolved against its folder.
     origin: str = Field(default="<built-in>", exclude=True)
     base_dir: str = Field(default=".", exclude=True)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Config:
-        seen: set[str] = set()
-        for source in self.sources:
-            if source.id in seen:
-                raise ValueError(f"duplicate source id {source.id!r}")
-            seen.add(source.id)
+        for what, items in (("source", self.sources), ("rule", self.rules),
+                            ("channel", self.channels)):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    raise ValueError(f"duplicate {what} id {item.id!r}")
+                seen.add(item.id)
         return self
+
+    @model_validator(mode="after")
+    def _rules_refer_to_known_ids(self) -> Config:
+        sources = {s.id for s in self.sources}
+        channels = {c.id for c in self.channels}
+        for rule in self.rules:
+            for name in rule.sources:
+                if name not in sources:
+                    raise ValueError(f"rule {rule.id!r}: unknown source {name!r}")
+            for name in rule.channels:
+                if name not in channels:
+                    raise ValueError(f"rule {rule.id!r}: unknown channel {name!r}")
+        return self
+
+    def rule(self, rule_id: str) -> RuleConfig | None:
+        """Return the rule with this id, or None."""
+        return next((rule for rule in self.rules if rule.id == rule_id), None)
 
     @property
     def archive_path(self) -> Path:

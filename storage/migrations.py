@@ -108,3 +108,37 @@ def m001_initial(db: Database) -> None:
             checked_at TEXT
         )"""
     )
+
+
+@migrations()
+def m002_alerts(db: Database) -> None:
+    """Rule matches and the outbox of deliveries (one row per rule, channel and article)."""
+    db.execute(
+        """
+        CREATE TABLE matches (
+            id INTEGER PRIMARY KEY,
+            rule_id TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            terms TEXT NOT NULL,               -- JSON list of the matched terms, as written
+            matched_at TEXT NOT NULL,
+            UNIQUE (rule_id, article_id)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            rule_id TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            digest TEXT NOT NULL,              -- 'immediate' or the rule's cron expression
+            status TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | failed | given_up
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT,
+            UNIQUE (rule_id, channel_id, article_id)
+        )"""
+    )
+    db.execute("CREATE INDEX outbox_due ON outbox(status, next_attempt_at)")

@@ -21,6 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from alerts.hook import matching_hook
 from crawler.clean import unescape
 from crawler.dates import parse_date
 from crawler.items import PageItem
@@ -92,7 +93,8 @@ class ArticleSpider(scrapy.Spider):
             raise ValueError(f"source {spider.source_id!r} is kind {spider.source.kind!r}, "
                              f"not {cls.name!r}")
         archive = shared_archive(config.archive_path)
-        spider.run = RunRecorder(archive, spider.source.model_dump())
+        hooks = (matching_hook(config.rules),) if config.rules else ()
+        spider.run = RunRecorder(archive, spider.source.model_dump(), hooks)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._response, signal=signals.response_received)
