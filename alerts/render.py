@@ -1,0 +1,219 @@
+"""Alert messages for each channel kind. Pure: no network, no database.
+
+Every function takes ``Alert`` values and returns what a channel sends: a JSON payload for
+Slack (Block Kit), the generic webhook (versioned, optionally signed), Teams (Adaptive Card)
+and Discord (embed), or an ``EmailMessage`` (text + HTML, UTF-8, injection-safe subject). A
+digest is the same thing for several alerts at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+from email.utils import formataddr
+from typing import Any
+
+from alerts.match import term_spans
+
+WEBHOOK_VERSION = 1
+SIGNATURE_HEADER = "X-Medradar-Signature"
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One article matched by one rule, with what a message shows."""
+
+    rule_id: str
+    rule_name: str
+    article_id: int
+    title: str
+    url: str
+    source_id: str
+    source_name: str
+    published_at: str | None
+    author: str | None
+    snippet: str
+    terms: tuple[str, ...]
+
+
+def one_line(text: str) -> str:
+    """Collapse newlines and runs of spaces (titles with line breaks, header values)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def kst_label(published_at: str | None) -> str:
+    """``2026-11-20 09:30 KST`` from an ISO time in Korea time."""
+    return f"{published_at[:16].replace('T', ' ')} KST" if published_at else "날짜 없음"
+
+
+def _mark(text: str, terms: Sequence[str], open_: str, close: str,
+          escape: Any = lambda s: s) -> str:
+    """Escape text and wrap every matched term in open_/close."""
+    out, last = [], 0
+    for start, end in term_spans(text, list(terms)):
+        if start < last:
+            continue
+        out += [escape(text[last:start]), open_, escape(text[start:end]), close]
+        last = end
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+# -- Slack ---------------------------------------------------------------------------------
+
+def slack_escape(text: str) -> str:
+    """Escape Slack mrkdwn control characters (&, <, >) and neutralise bold markers."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("*", "∗")
+
+
+def _slack_url(url: str) -> str:
+    return url.replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+
+
+def render_slack(alerts: Sequence[Alert], digest_title: str | None = None) -> dict[str, Any]:
+    """Return a Slack incoming-webhook payload (Block Kit) for one alert or a digest."""
+    blocks: list[dict[str, Any]] = []
+    if digest_title:
+        blocks.append({"type": "header",
+                       "text": {"type": "plain_text", "text": one_line(digest_title)[:150]}})
+    for alert in alerts:
+        title = slack_escape(one_line(alert.title))
+        snippet = _mark(one_line(alert.snippet), alert.terms, "*", "*", slack_escape)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": (
+            f"*<{_slack_url(alert.url)}|{title}>*\n"
+            f"{slack_escape(alert.source_name)} · {kst_label(alert.published_at)}\n{snippet}"
+        )[:3000]}})
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
+            f"규칙 {slack_escape(alert.rule_name or alert.rule_id)} · "
+            f"{slack_escape(', '.join(alert.terms))}")}]})
+    fallback = digest_title or (alerts[0].title if alerts else "medradar")
+    return {"text": one_line(fallback)[:300], "blocks": blocks[:50]}
+
+
+# -- generic webhook -------------------------------------------------------------------------
+
+def render_webhook(alerts: Sequence[Alert], sent_at: str,
+                   digest: bool = False) -> dict[str, Any]:
+    """Return the documented, versioned JSON payload (docs/alerts.md, "Webhook payload")."""
+    return {
+        "version": WEBHOOK_VERSION,
+        "event": "digest" if digest else "match",
+        "sent_at": sent_at,
+        "alerts": [
+            {"rule": {"id": a.rule_id, "name": a.rule_name}, "matched_terms": list(a.terms),
+             "article": {k: v for k, v in asdict(a).items()
+                         if k not in ("rule_id", "rule_name", "terms")}}
+            for a in alerts
+        ],
+    }
+
+
+def encode_json(payload: dict[str, Any]) -> bytes:
+    """Serialise a payload the way it is sent (UTF-8, no ASCII escaping)."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sign(body: bytes, secret: str) -> str:
+    """Return the signature header value: ``sha256=<hex HMAC-SHA256 of the body>``."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+# -- Teams and Discord -------------------------------------------------------------------------
+
+def render_teams(alerts: Sequence[Alert], digest_title: str | None = None) -> dict[str, Any]:
+    """Return a Teams Workflows webhook payload carrying an Adaptive Card."""
+    body: list[dict[str, Any]] = []
+    if digest_title:
+        body.append({"type": "TextBlock", "text": one_line(digest_title), "size": "Large",
+                     "weight": "Bolder", "wrap": True})
+    for alert in alerts:
+        body += [
+            {"type": "TextBlock",
+             "text": f"[{_md_escape(one_line(alert.title))}]({_md_url(alert.url)})",
+             "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "isSubtle": True, "wrap": True, "spacing": "None",
+             "text": f"{alert.source_name} · {kst_label(alert.published_at)} · "
+                     f"규칙 {alert.rule_name or alert.rule_id}"},
+            {"type": "TextBlock", "wrap": True,
+             "text": _mark(one_line(alert.snippet), alert.terms, "**", "**", _md_escape)},
+        ]
+    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+            "type": "AdaptiveCard", "version": "1.4", "body": body}
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
+
+
+def _md_url(url: str) -> str:
+    for char, code in (("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), (" ", "%20")):
+        url = url.replace(char, code)
+    return url
+
+
+def _md_escape(text: str) -> str:
+    return re.sub(r"([\\*_~`|>\[\]()#])", r"\\\1", text)
+
+
+def render_discord(alerts: Sequence[Alert], digest_title: str | None = None) -> dict[str, Any]:
+    """Return a Discord webhook payload (embeds; mentions disabled)."""
+    embeds = [{
+        "title": one_line(alert.title)[:256],
+        "url": alert.url,
+        "description": _mark(one_line(alert.snippet), alert.terms, "**", "**",
+                             _md_escape)[:4000],
+        "footer": {"text": f"{alert.source_name} · 규칙 {alert.rule_name or alert.rule_id}"[:2048]},
+        **({"timestamp": alert.published_at} if alert.published_at else {}),
+    } for alert in alerts[:10]]
+    content = _md_escape(one_line(digest_title))[:2000] if digest_title else None
+    return {"content": content, "embeds": embeds, "allowed_mentions": {"parse": []}}
+
+
+# -- e-mail ------------------------------------------------------------------------------------
+
+def safe_subject(text: str, limit: int = 150) -> str:
+    """A subject line that cannot inject headers: control characters removed, one line."""
+    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
+    return one_line(text)[:limit]
+
+
+def render_email(alerts: Sequence[Alert], sender: str, recipients: Sequence[str],
+                 digest_title: str | None = None) -> EmailMessage:
+    """Return a multipart (text + HTML) UTF-8 message; a digest groups alerts by rule."""
+    groups: dict[str, list[Alert]] = {}
+    for alert in alerts:
+        groups.setdefault(alert.rule_name or alert.rule_id, []).append(alert)
+    if digest_title:
+        subject = f"[medradar] {digest_title} ({len(alerts)}건)"
+    else:
+        first = alerts[0]
+        subject = f"[medradar] {first.rule_name or first.rule_id}: {first.title}"
+    text_lines: list[str] = []
+    html_parts = ['<html><body style="font-family:sans-serif">']
+    for rule, items in groups.items():
+        text_lines += [f"■ {rule} ({len(items)}건)", ""]
+        html_parts.append(f"<h3>{html.escape(rule)} ({len(items)}건)</h3><ul>")
+        for a in items:
+            text_lines += [one_line(a.title), f"  {a.source_name} · {kst_label(a.published_at)}",
+                           f"  {a.url}", f"  {one_line(a.snippet)}", ""]
+            snippet = _mark(one_line(a.snippet), a.terms, "<b>", "</b>", html.escape)
+            html_parts.append(
+                f'<li><a href="{html.escape(a.url, quote=True)}">'
+                f"{html.escape(one_line(a.title))}</a><br><small>"
+                f"{html.escape(a.source_name)} · {kst_label(a.published_at)}</small>"
+                f"<br>{snippet}</li>")
+        html_parts.append("</ul>")
+    html_parts.append("</body></html>")
+    message = EmailMessage()
+    message["Subject"] = safe_subject(subject)
+    message["From"] = formataddr(("medradar", sender)) if "<" not in sender else sender
+    message["To"] = ", ".join(recipients)
+    message.set_content("\n".join(text_lines), charset="utf-8")
+    message.add_alternative("".join(html_parts), subtype="html", charset="utf-8")
+    return message

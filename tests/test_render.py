@@ -1,0 +1,102 @@
+"""Alert messages per channel: structure, escaping, signatures, e-mail encoding."""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import hmac
+import json
+from email import policy
+
+import pytest
+
+from alerts.render import (
+    Alert,
+    encode_json,
+    render_discord,
+    render_email,
+    render_slack,
+    render_teams,
+    render_webhook,
+    safe_subject,
+    sign,
+)
+
+NASTY = Alert(
+    rule_id="clusters", rule_name="클러스터 <동향> & 투자", article_id=7,
+    title="오송 <첨복> & 원주\n클러스터 *확대*", url="https://news.example/a?b=1&c=<2>|x",
+    source_id="bosa", source_name="의학신문", published_at="2026-11-20T09:30:00+09:00",
+    author="홍길동", snippet="오송 첨단의료복합단지와 원주 의료기기 클러스터가 손잡았다",
+    terms=("의료기기 클러스터", "오송"),
+)
+
+
+def test_slack_payload_escapes_mrkdwn_and_bolds_terms() -> None:
+    payload = render_slack([NASTY])
+    section = payload["blocks"][0]["text"]["text"]
+    assert "&lt;첨복&gt; &amp; 원주 클러스터 ∗확대∗" in section, section
+    assert "\n클러스터" not in section.split("\n")[0], "a newline in the title broke the link line"
+    assert "c=%3C2%3E%7Cx" in section, "URL characters that end a Slack link must be encoded"
+    assert "*의료기기 클러스터*" in section and "*오송*" in section
+    assert "2026-11-20 09:30 KST" in section
+    assert "클러스터 &lt;동향&gt; &amp; 투자" in payload["blocks"][1]["elements"][0]["text"]
+    assert "\n" not in payload["text"]
+
+
+def test_webhook_payload_is_versioned_and_signed() -> None:
+    payload = render_webhook([NASTY], sent_at="2026-11-23T10:00:00+09:00")
+    assert payload["version"] == 1 and payload["event"] == "match"
+    item = payload["alerts"][0]
+    assert item["rule"] == {"id": "clusters", "name": "클러스터 <동향> & 투자"}
+    assert item["matched_terms"] == ["의료기기 클러스터", "오송"]
+    assert item["article"]["title"] == NASTY.title and item["article"]["url"] == NASTY.url
+    body = encode_json(payload)
+    expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    assert sign(body, "s3cret") == f"sha256={expected}"
+    assert json.loads(body) == payload
+
+
+def test_teams_payload_is_an_adaptive_card_with_escaped_markdown() -> None:
+    card = render_teams([NASTY])["attachments"][0]
+    assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    texts = [block["text"] for block in card["content"]["body"]]
+    assert texts[0].startswith("[오송 <첨복\\> & 원주 클러스터 \\*확대\\*](")
+    assert texts[0].endswith("c=%3C2%3E|x)"), "a URL must not end the markdown link early"
+    assert "**오송**" in texts[2] and "**의료기기 클러스터**" in texts[2]
+
+
+def test_discord_payload_disables_mentions_and_keeps_limits() -> None:
+    payload = render_discord([NASTY] * 12, digest_title="@everyone 오늘의 *클러스터*")
+    assert payload["allowed_mentions"] == {"parse": []}
+    assert len(payload["embeds"]) == 10
+    assert payload["embeds"][0]["title"] == "오송 <첨복> & 원주 클러스터 *확대*"
+    assert "\\*클러스터\\*" in payload["content"]
+
+
+@pytest.mark.parametrize(
+    "title", ["정상 제목", "줄바꿈\r\nBcc: victim@example.com", "탭\t과\x00널"],
+    ids=["plain", "crlf-injection", "control-chars"])
+def test_email_subject_cannot_inject_headers(title: str) -> None:
+    subject = safe_subject(f"[medradar] {title}")
+    assert "\n" not in subject and "\r" not in subject and "\x00" not in subject
+
+
+def test_email_is_multipart_utf8_and_digest_groups_by_rule() -> None:
+    other = Alert(**{**NASTY.__dict__, "rule_id": "wonju", "rule_name": "원주",
+                     "title": "원주 소식", "article_id": 8})
+    message = render_email([NASTY, other, NASTY], "medradar@example.org",
+                           ["team@example.org"], digest_title="오늘의 의료기기 뉴스")
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == "[medradar] 오늘의 의료기기 뉴스 (3건)"
+    assert "Bcc" not in parsed
+    text = parsed.get_body(("plain",)).get_content()
+    html_part = parsed.get_body(("html",)).get_content()
+    assert text.index("■ 클러스터 <동향> & 투자 (2건)") < text.index("■ 원주 (1건)")
+    assert "&lt;첨복&gt; &amp; 원주" in html_part and "<b>오송</b>" in html_part
+
+
+def test_single_alert_email_subject_names_rule_and_title() -> None:
+    message = render_email([NASTY], "a@example.org", ["b@example.org"])
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == (
+        "[medradar] 클러스터 <동향> & 투자: 오송 <첨복> & 원주 클러스터 *확대*")
