@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.cron import CronTrigger
+
 from alerts.match import match_rule, prepare
 from alerts.rules import Node, parse_rule
 from monitor.config import RuleConfig
@@ -34,6 +36,15 @@ class CompiledRule:
         return now - published <= self.config.age_limit
 
 
+def digest_due(digest: str, now: datetime) -> str | None:
+    """When a delivery is due: now for immediate rules, the next cron time (KST) for digests."""
+    if digest == "immediate":
+        return None
+    trigger = CronTrigger.from_crontab(digest, timezone=KST)
+    when = trigger.get_next_fire_time(None, now)
+    return when.isoformat(timespec="seconds") if when else None
+
+
 def compile_rules(rules: Sequence[RuleConfig]) -> list[CompiledRule]:
     """Parse every rule once (the config has already validated them)."""
     return [CompiledRule(rule, parse_rule(rule.query)) for rule in rules]
@@ -52,7 +63,9 @@ def matching_hook(rules: Sequence[RuleConfig]) -> StoredHook:
         for rule in wanted:
             terms = match_rule(rule.tree, doc, tuple(rule.config.fields))
             if terms is not None:
+                due = digest_due(rule.config.digest, now)
                 record_match(archive, rule.config.id, article_id, terms,
-                             [(channel, rule.config.digest) for channel in rule.config.channels])
+                             [(channel, rule.config.digest, due)
+                              for channel in rule.config.channels])
 
     return on_stored

@@ -113,9 +113,10 @@ def run(ctx: click.Context, config_path: str | None) -> None:
 @config_option
 @click.option("--all", "include_disabled", is_flag=True, help="Include disabled sources.")
 @click.option("-v", "--verbose", count=True, help="Show crawl logs (-vv for debug).")
+@click.option("--no-alerts", is_flag=True, help="Do not send due alerts after the crawl.")
 @click.pass_context
 def crawl(ctx: click.Context, source_ids: tuple[str, ...], config_path: str | None,
-          include_disabled: bool, verbose: int) -> None:
+          include_disabled: bool, verbose: int, no_alerts: bool) -> None:
     """Crawl the sources once (all enabled ones by default) into the archive."""
     from monitor.crawl_view import CrawlView
 
@@ -136,6 +137,8 @@ def crawl(ctx: click.Context, source_ids: tuple[str, ...], config_path: str | No
     with view:
         summaries = run_crawl(config, sources, on_event=view.on_event, log_level=level)
     view.print_summary(out, summaries)
+    if config.channels and not no_alerts:
+        send_due(config)
 
 
 @main.command()
@@ -346,3 +349,105 @@ def rules_test(ctx: click.Context, query_or_rule: str, since: str, limit: int,
                 break
     out.print(table)
     err.print(f"{shown} match(es) in {scanned} article(s) published since {since}")
+
+
+@main.group()
+def alerts() -> None:
+    """List, send, retry and test alert deliveries."""
+
+
+@alerts.command("list")
+@click.option("--status", type=click.Choice(["pending", "sent", "failed", "given_up"]))
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@config_option
+@click.pass_context
+def alerts_list(ctx: click.Context, status: str | None, limit: int, as_json: bool,
+                config_path: str | None) -> None:
+    """List deliveries in the outbox, newest first."""
+    from storage.alerts import list_outbox
+
+    config = get_config(ctx, config_path)
+    with archive_of(config) as archive:
+        rows = list_outbox(archive, status, limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("id", "status", "rule", "channel", "attempts", "next / sent", "title",
+                  "last error")
+    for row in rows:
+        when = row["sent_at"] if row["status"] == "sent" else row["next_attempt_at"]
+        table.add_row(str(row["id"]), row["status"], row["rule_id"], row["channel_id"],
+                      str(row["attempts"]), (when or "")[:16].replace("T", " "), row["title"],
+                      (row["last_error"] or "")[:60])
+    out.print(table)
+
+
+def send_due(config: Config) -> None:
+    """Deliver what is due now and print one summary line."""
+    from alerts.outbox import deliver_due
+
+    with archive_of(config) as archive:
+        report = deliver_due(archive, config)
+    err.print(f"alerts: {report.sent} sent, {report.retried} to retry, {report.failed} failed, "
+              f"{report.given_up} given up", markup=False)
+    for message in report.errors[:5]:
+        err.print(f"  {message}", markup=False)
+
+
+@alerts.command("send")
+@config_option
+@click.pass_context
+def alerts_send(ctx: click.Context, config_path: str | None) -> None:
+    """Deliver every alert and digest that is due now."""
+    send_due(get_config(ctx, config_path))
+
+
+@alerts.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--failed", "all_failed", is_flag=True, help="Every failed or given-up delivery.")
+@config_option
+@click.pass_context
+def alerts_retry(ctx: click.Context, ids: tuple[int, ...], all_failed: bool,
+                 config_path: str | None) -> None:
+    """Queue deliveries again (by id, or --failed) and send them now."""
+    from storage.alerts import requeue
+
+    if not ids and not all_failed:
+        fail("give delivery ids or --failed")
+    config = get_config(ctx, config_path)
+    with archive_of(config) as archive:
+        count = requeue(archive, None if all_failed else list(ids))
+    err.print(f"requeued {count} delivery(ies)")
+    send_due(config)
+
+
+@alerts.command("test")
+@click.argument("channel_id", metavar="CHANNEL")
+@config_option
+@click.pass_context
+def alerts_test(ctx: click.Context, channel_id: str, config_path: str | None) -> None:
+    """Send a sample alert to a channel, to check its URL, secret or SMTP settings."""
+    from alerts.channels import send
+    from alerts.errors import DeliveryError
+    from alerts.render import Alert
+
+    config = get_config(ctx, config_path)
+    channel = config.channel(channel_id)
+    if channel is None:
+        fail(f"unknown channel {channel_id!r}")
+        return
+    sample = Alert(
+        rule_id="test", rule_name="medradar 테스트", article_id=0,
+        title="[테스트] 오송 첨단의료복합단지 의료기기 클러스터 소식",
+        url="https://github.com/medradar/medradar", source_id="medradar",
+        source_name="medradar", published_at=datetime.now().astimezone().isoformat(
+            timespec="seconds"), author=None,
+        snippet=("medradar 알림 채널 시험 메시지입니다. "
+                 "의료기기 클러스터 관련 기사가 이렇게 전달됩니다."),
+        terms=("의료기기 클러스터",))
+    try:
+        send(channel, [sample], None, config.alerts.timeout, "test")
+    except DeliveryError as exc:
+        fail(str(exc), code=1)
+    click.echo(f"sent a test message to {channel_id}")

@@ -207,6 +207,21 @@ class RuleConfig(_Strict):
         return parse_duration(self.max_age)
 
 
+class AlertsConfig(_Strict):
+    """Delivery: timeouts, retries, and when an undeliverable alert is given up."""
+
+    timeout: float = Field(default=10, gt=0)
+    retry_base: float = Field(default=30, ge=0, description="first retry wait, seconds")
+    retry_max: float = Field(default=3600, ge=0, description="longest retry wait, seconds")
+    give_up_after: str = "24h"
+
+    @field_validator("give_up_after")
+    @classmethod
+    def _age_ok(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+
 ChannelKind = Literal["slack", "webhook", "teams", "discord", "email"]
 
 
@@ -248,6 +263,7 @@ class Config(_Strict):
     sources: list[SourceConfig] = []
     rules: list[RuleConfig] = []
     channels: list[ChannelConfig] = []
+    alerts: AlertsConfig = AlertsConfig()
     # Where the file was read from; relative paths in it are resolved against its folder.
     origin: str = Field(default="<built-in>", exclude=True)
     base_dir: str = Field(default=".", exclude=True)
@@ -275,6 +291,10 @@ class Config(_Strict):
                 if name not in channels:
                     raise ValueError(f"rule {rule.id!r}: unknown channel {name!r}")
         return self
+
+    def channel(self, channel_id: str) -> ChannelConfig | None:
+        """Return the channel with this id, or None."""
+        return next((c for c in self.channels if c.id == channel_id), None)
 
     def rule(self, rule_id: str) -> RuleConfig | None:
         """Return the rule with this id, or None."""

@@ -10,8 +10,8 @@ from storage.db import Archive, now_kst
 
 
 def record_match(archive: Archive, rule_id: str, article_id: int, terms: list[str],
-                 deliveries: Iterable[tuple[str, str]]) -> None:
-    """Record a match and its pending deliveries ((channel id, digest) pairs).
+                 deliveries: Iterable[tuple[str, str, str | None]]) -> None:
+    """Record a match and its pending deliveries ((channel id, digest, due time) triples).
 
     Called inside the transaction that stores the article (storage.articles hooks), so a crash
     can never keep the article and lose the alert, or the reverse. The outbox is unique per
@@ -26,7 +26,8 @@ def record_match(archive: Archive, rule_id: str, article_id: int, terms: list[st
     archive.db.conn.executemany(
         "INSERT OR IGNORE INTO outbox (rule_id, channel_id, article_id, digest, "
         "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(rule_id, channel, article_id, digest, now, now) for channel, digest in deliveries],
+        [(rule_id, channel, article_id, digest, due or now, now)
+         for channel, digest, due in deliveries],
     )
 
 
@@ -54,3 +55,50 @@ def iter_articles(archive: Archive, since: str | None = None,
     yield from archive.db.query(
         "SELECT id, source_id, title, canonical_url AS url, published_at, body FROM articles "
         f"WHERE {' AND '.join(where)} ORDER BY published_at DESC, id DESC", params)
+
+
+def due_deliveries(archive: Archive, now: str) -> list[dict[str, Any]]:
+    """Pending deliveries whose time has come, with their article and match, oldest first."""
+    return list(archive.db.query(
+        "SELECT o.*, a.title, a.canonical_url AS url, a.source_id, a.published_at, a.author, "
+        "a.body, m.terms FROM outbox o JOIN articles a ON a.id = o.article_id "
+        "LEFT JOIN matches m ON m.rule_id = o.rule_id AND m.article_id = o.article_id "
+        "WHERE o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id", [now]))
+
+
+def mark_sent(archive: Archive, ids: list[int]) -> None:
+    """Record deliveries as sent."""
+    with archive.db.atomic():
+        archive.db.conn.executemany(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+            "last_error = NULL WHERE id = ?", [(now_kst(), i) for i in ids])
+
+
+def mark_retry(archive: Archive, ids: list[int], next_attempt_at: str, error: str) -> None:
+    """Record a failed attempt that will be retried at next_attempt_at."""
+    with archive.db.atomic():
+        archive.db.conn.executemany(
+            "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
+            "WHERE id = ?", [(next_attempt_at, error, i) for i in ids])
+
+
+def mark_failed(archive: Archive, ids: list[int], error: str, status: str = "failed") -> None:
+    """Record deliveries that will not be retried (failed, or given_up when too old)."""
+    with archive.db.atomic():
+        archive.db.conn.executemany(
+            "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
+            [(status, error, i) for i in ids])
+
+
+def requeue(archive: Archive, ids: list[int] | None = None) -> int:
+    """Put failed (or the given) deliveries back to pending, due now; return how many."""
+    with archive.db.atomic():
+        if ids is None:
+            cursor = archive.db.execute(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ? "
+                "WHERE status IN ('failed', 'given_up')", [now_kst()])
+        else:
+            cursor = archive.db.conn.executemany(
+                "UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE id = ?",
+                [(now_kst(), i) for i in ids])
+    return int(cursor.rowcount)

@@ -1,0 +1,114 @@
+"""Sending one message to one channel: webhooks with httpx, e-mail with smtplib.
+
+Errors of the libraries underneath are translated once, here, into DeliveryError: retryable
+(5xx, 429 with its Retry-After, timeouts, refused or reset connections, SMTP 4xx) or not
+(other 4xx, SMTP 5xx), with the response shown.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from alerts.errors import DeliveryError
+from alerts.render import (
+    SIGNATURE_HEADER,
+    Alert,
+    encode_json,
+    render_discord,
+    render_email,
+    render_slack,
+    render_teams,
+    render_webhook,
+    sign,
+)
+from monitor.config import ChannelConfig
+from storage.db import now_kst
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+def _payload(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None) -> bytes:
+    if channel.kind == "slack":
+        return encode_json(render_slack(alerts, digest))
+    if channel.kind == "teams":
+        return encode_json(render_teams(alerts, digest))
+    if channel.kind == "discord":
+        return encode_json(render_discord(alerts, digest))
+    return encode_json(render_webhook(alerts, now_kst(), digest=digest is not None))
+
+
+def post_webhook(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None,
+                 timeout: float, delivery_id: str) -> None:
+    """POST the channel's payload; raise DeliveryError on failure."""
+    body = _payload(channel, alerts, digest)
+    headers = {"Content-Type": "application/json; charset=utf-8",
+               "User-Agent": "medradar-alerts/0.1", "X-Medradar-Delivery": delivery_id}
+    if channel.secret:
+        headers[SIGNATURE_HEADER] = sign(body, channel.secret)
+    try:
+        response = httpx.post(channel.url, content=body, headers=headers, timeout=timeout)
+    except httpx.TimeoutException:
+        raise DeliveryError(f"{channel.id}: timed out after {timeout:.0f}s", retryable=True) \
+            from None
+    except httpx.TransportError as exc:
+        raise DeliveryError(f"{channel.id}: {type(exc).__name__}", retryable=True) from None
+    if response.is_success:
+        return
+    shown = response.text[:200].replace("\n", " ")
+    message = f"{channel.id}: HTTP {response.status_code} {shown}".strip()
+    if response.status_code == 429:
+        raise DeliveryError(message, retryable=True,
+                            retry_after=_retry_after(response.headers.get("Retry-After")))
+    raise DeliveryError(message, retryable=response.status_code >= 500)
+
+
+def send_email(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None,
+               timeout: float) -> None:
+    """Send the alerts as one e-mail; raise DeliveryError on failure."""
+    message = render_email(alerts, channel.sender, channel.recipients, digest)
+    try:
+        if channel.security == "tls":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(channel.smtp_host, channel.smtp_port,
+                                                  timeout=timeout,
+                                                  context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(channel.smtp_host, channel.smtp_port, timeout=timeout)
+        with smtp:
+            if channel.security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if channel.username:
+                smtp.login(channel.username, channel.password)
+            smtp.send_message(message)
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"{channel.id}: SMTP {exc.smtp_code} {exc.smtp_error!r}",
+                            retryable=exc.smtp_code < 500) from None
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"{channel.id}: {type(exc).__name__}: {exc}", retryable=True) \
+            from None
+
+
+def send(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None, timeout: float,
+         delivery_id: str) -> None:
+    """Send one message (one alert, or a digest of several) to a channel."""
+    if channel.kind == "email":
+        send_email(channel, alerts, digest, timeout)
+    else:
+        post_webhook(channel, alerts, digest, timeout, delivery_id)

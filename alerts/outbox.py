@@ -1,0 +1,110 @@
+"""Delivering what the outbox holds: due alerts, digests, retries with backoff, giving up."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from alerts.channels import send
+from alerts.errors import DeliveryError
+from alerts.render import Alert
+from monitor.config import ChannelConfig, Config, parse_duration
+from storage.alerts import due_deliveries, mark_failed, mark_retry, mark_sent
+from storage.db import Archive
+from storage.normalize import squash
+from storage.search import snippet
+
+KST = ZoneInfo("Asia/Seoul")
+Sender = Callable[[ChannelConfig, Sequence[Alert], "str | None", float, str], None]
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery pass did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    given_up: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def to_alert(row: dict[str, Any], config: Config) -> Alert:
+    """Build the message data of one outbox row (joined with its article and match)."""
+    rule = config.rule(row["rule_id"])
+    terms = tuple(json.loads(row["terms"] or "[]"))
+    source = next((s for s in config.sources if s.id == row["source_id"]), None)
+    return Alert(
+        rule_id=row["rule_id"], rule_name=(rule.name or rule.id) if rule else row["rule_id"],
+        article_id=row["article_id"], title=row["title"], url=row["url"],
+        source_id=row["source_id"], source_name=source.name if source else row["source_id"],
+        published_at=row["published_at"], author=row["author"],
+        snippet=snippet(row["body"], [squash(t) for t in terms]), terms=terms,
+    )
+
+
+def retry_delay(attempts: int, base: float, cap: float, retry_after: float | None) -> float:
+    """Seconds before the next attempt: Retry-After if given, else base·2^n with ±25% jitter."""
+    if retry_after is not None:
+        return retry_after
+    return min(base * 2.0 ** attempts, cap) * random.uniform(0.75, 1.25)
+
+
+def _groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Immediate rows go one by one; digest rows of a channel and schedule go together."""
+    singles = [[row] for row in rows if row["digest"] == "immediate"]
+    digests: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        if row["digest"] != "immediate":
+            digests.setdefault((row["channel_id"], row["digest"]), []).append(row)
+    return singles + list(digests.values())
+
+
+def deliver_due(archive: Archive, config: Config, sender: Sender = send,
+                now: datetime | None = None) -> DeliveryReport:
+    """Send every delivery that is due now; record each outcome in the outbox."""
+    now = now or datetime.now(KST)
+    report = DeliveryReport()
+    give_up_before = (now - parse_duration(config.alerts.give_up_after)).isoformat()
+    for group in _groups(due_deliveries(archive, now.isoformat(timespec="seconds"))):
+        _deliver_group(archive, config, group, sender, now, give_up_before, report)
+    return report
+
+
+def _deliver_group(archive: Archive, config: Config, group: list[dict[str, Any]],
+                   sender: Sender, now: datetime, give_up_before: str,
+                   report: DeliveryReport) -> None:
+    ids = [row["id"] for row in group]
+    channel = config.channel(group[0]["channel_id"])
+    if channel is None:
+        mark_failed(archive, ids, f"channel {group[0]['channel_id']!r} is not configured")
+        report.failed += len(ids)
+        return
+    digest = None if group[0]["digest"] == "immediate" else "medradar 다이제스트"
+    try:
+        sender(channel, [to_alert(row, config) for row in group], digest,
+               config.alerts.timeout, ",".join(map(str, ids)))
+    except DeliveryError as exc:
+        report.errors.append(str(exc))
+        if not exc.retryable:
+            mark_failed(archive, ids, str(exc))
+            report.failed += len(ids)
+        elif min(row["created_at"] for row in group) < give_up_before:
+            mark_failed(archive, ids, f"given up after {config.alerts.give_up_after}: {exc}",
+                        status="given_up")
+            report.given_up += len(ids)
+        else:
+            attempts = max(row["attempts"] for row in group)
+            wait = retry_delay(attempts, config.alerts.retry_base, config.alerts.retry_max,
+                               exc.retry_after)
+            due = (now + timedelta(seconds=wait)).isoformat(timespec="seconds")
+            mark_retry(archive, ids, due, str(exc))
+            report.retried += len(ids)
+        return
+    mark_sent(archive, ids)
+    report.sent += len(ids)
