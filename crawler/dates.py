@@ -89,8 +89,11 @@ def parse_date(text: str | None, fetched: datetime | None = None) -> str | None:
         except (TypeError, ValueError):
             moment = None
         if moment is not None:
-            # RFC 822 "-0000" means UTC with no local offset known; Python returns it naive.
-            return to_kst_iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+            if moment.tzinfo is None and re.search(r"(-0000|\bGMT|\bUTC?|\bZ)\s*$", text):
+                # RFC 822 "-0000" / GMT is UTC with no local offset known; Python returns it
+                # naive, as it does for a date with no zone at all, which is Korea time here.
+                moment = moment.replace(tzinfo=UTC)
+            return to_kst_iso(moment)
     match = MONTH_DAY.match(text)
     if match:
         mo, d, h, mi = (int(g) for g in match.groups())

@@ -210,6 +210,8 @@ def extract_article(
     text = decode_html(page, content_type) if isinstance(page, bytes) else page
     if not text.strip():
         raise ExtractError("empty page")
+    # XHTML pages may start with an XML declaration, which lxml refuses in a str.
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
         tree = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:

@@ -1,8 +1,9 @@
 """The crawl-run record of one source: counters, errors, known URLs, feed validators.
 
 One RunRecorder per spider. It is the crawler's only door to the archive, through the storage
-API, so a crawl killed at any moment leaves a consistent archive: each article is its own
-transaction and the run row says 'running' until a later start marks it 'interrupted'.
+API, so a crawl killed at any moment leaves a consistent archive: articles are stored in small
+batches, each one transaction, and the run row says 'running' until a later start marks it
+'interrupted'.
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from w3lib.url import canonicalize_url, safe_url_string
 
 # Query parameters that never change the article: campaign tags, click ids, share sources.
+# Only parameters that are certainly campaign or click tracking: a CMS may key its articles on
+# short names such as cid, ref or from, and dropping those would merge different articles.
 TRACKING_PARAMS = re.compile(
-    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|ref|ref_src|"
-    r"from|share|sns|ncid|cid|rssid|rss|feed|outlink|ocid|spm|trk|tracking)$",
+    r"^(utm_\w+|fbclid|gclid|gbraid|wbraid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|"
+    r"ncid|ref_src)$",
     re.IGNORECASE,
 )
 # Per-CMS article ids: the URL key is host + id, whatever else the query carries.
@@ -62,14 +64,23 @@ def url_key(url: str) -> str:
 
 
 def canonical_url(page_url: str, declared: str | None) -> str:
-    """Return the URL to store: the page's declared canonical (if sane) else the fetched URL."""
+    """Return the URL to store: the page's declared canonical (if sane) else the fetched URL.
+
+    The host is lower-cased and a mobile prefix (m., mobile.) dropped; www. and the scheme are
+    kept as the site declares them (the dedupe key in article_urls ignores both).
+    """
+    chosen = clean_url(page_url)
     if declared:
         candidate = clean_url(declared, base=page_url)
         parts = urlsplit(candidate)
         # A canonical pointing at another site's home page is a template bug, not the article.
         if parts.scheme in ("http", "https") and (parts.path not in ("", "/") or parts.query):
-            return ndsoft_short(candidate)
-    return ndsoft_short(clean_url(page_url))
+            chosen = candidate
+    parts = urlsplit(ndsoft_short(chosen))
+    host = re.sub(r"^(m|mobile)\.", "", (parts.hostname or "").lower())
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
 
 
 def ndsoft_short(url: str) -> str:

@@ -195,7 +195,8 @@ def parse_when(value: str | None) -> str | None:
         value += " 00:00"
     parsed = parse_date(value)
     if not parsed:
-        raise click.BadParameter(f"{value!r} is not a duration (7d) or a date (2026-11-01)")
+        raise click.BadParameter(f"{value!r} is not a duration (7d) or a date (2026-11-01)",
+                                 param_hint="--since/--until")
     return parsed
 
 
@@ -217,7 +218,9 @@ def search(ctx: click.Context, query: str, since: str | None, until: str | None,
     config = get_config(ctx, config_path)
     try:
         parsed = parse_query(query)
-    except QueryError as exc:
+        for source_id in sources:
+            config.source(source_id)
+    except (QueryError, ConfigError) as exc:
         fail(str(exc))
     with archive_of(config) as archive:
         rows = search_articles(archive, parsed, parse_when(since), parse_when(until),

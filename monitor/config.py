@@ -270,13 +270,15 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Config:
-        for what, items in (("source", self.sources), ("rule", self.rules),
-                            ("channel", self.channels)):
+        groups: list[tuple[str, list[str]]] = [
+            ("source", [s.id for s in self.sources]), ("rule", [r.id for r in self.rules]),
+            ("channel", [c.id for c in self.channels])]
+        for what, ids in groups:
             seen: set[str] = set()
-            for item in items:
-                if item.id in seen:
-                    raise ValueError(f"duplicate {what} id {item.id!r}")
-                seen.add(item.id)
+            for index, item_id in enumerate(ids):
+                if item_id in seen:
+                    raise ValueError(f"{what}s[{index}].id: duplicate {what} id {item_id!r}")
+                seen.add(item_id)
         return self
 
     @model_validator(mode="after")

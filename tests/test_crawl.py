@@ -205,3 +205,42 @@ def test_sources_command_shows_last_run(first_crawl: tuple[Path, str],
     assert set(rows) == set(GOOD_OUTLETS)
     assert rows["medinews"]["status"] == "ok"
     assert rows["medinews"]["articles"] == 12
+
+
+def test_robots_txt_is_obeyed_and_reported(
+    outlet: Callable[[str], OutletServer], write_config: Callable[..., Path],
+    cli: Callable[..., Any]
+) -> None:
+    medinews = outlet("medinews")
+    robots = b"User-agent: *\nDisallow: /news/articleView.html?idxno=1003\n"
+    medinews.set("/robots.txt", body=robots, headers={"Content-Type": "text/plain"})
+    config = write_config({"medinews": medinews})
+    cli("--config", str(config), "crawl")
+    assert medinews.hits["/news/articleView.html?idxno=1003"] == 0
+    errors = archive_rows(config, "SELECT kind, message FROM crawl_errors")
+    assert {"kind": "robots", "message": "article: forbidden by robots.txt"} in errors
+    assert archive_rows(config, "SELECT count(*) AS n FROM articles")[0]["n"] == 11
+
+
+def test_configured_user_agent_reaches_the_outlet(
+    outlet: Callable[[str], OutletServer], write_config: Callable[..., Path],
+    cli: Callable[..., Any]
+) -> None:
+    medinews = outlet("medinews")
+    agent = "medradar-test/1.0 (+https://example.org/contact)"
+    config = write_config({"medinews": medinews}, crawl=f'user_agent = "{agent}"\n')
+    cli("--config", str(config), "crawl")
+    assert set(medinews.user_agents) == {agent}
+
+
+def test_server_error_then_success_is_retried(
+    outlet: Callable[[str], OutletServer], write_config: Callable[..., Path],
+    cli: Callable[..., Any]
+) -> None:
+    medinews = outlet("medinews")
+    medinews.set("/news/articleView.html?idxno=1004", fail_first=1)
+    config = write_config({"medinews": medinews})
+    cli("--config", str(config), "crawl")
+    assert medinews.hits["/news/articleView.html?idxno=1004"] == 2
+    assert archive_rows(config, "SELECT count(*) AS n FROM articles")[0]["n"] == 12
+    assert archive_rows(config, "SELECT errors FROM crawl_runs")[0]["errors"] == 0

@@ -82,6 +82,8 @@ class SitemapSpider(ArticleSpider):
         if not entries:
             self.run.error("feed", "sitemap has no entries", response.url)
         if kind == "index":
+            # Newest child sitemaps first: WordPress and monthly indexes list the oldest first.
+            entries.sort(key=lambda e: parse_date(e["date"]) or "", reverse=True)
             for entry in entries[:MAX_CHILD_SITEMAPS]:
                 yield self._sitemap_request(response.urljoin(entry["loc"]))
             return

@@ -31,6 +31,7 @@ class Override:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     redirect_loop: bool = False
+    fail_first: int = 0  # answer 500 to the first N requests, then serve the file
 
 
 def file_key(path_and_query: str) -> str:
@@ -66,6 +67,7 @@ class OutletServer:
         self.dynamic = dynamic
         self.hits: Counter[str] = Counter()
         self.not_modified: Counter[str] = Counter()
+        self.user_agents: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -138,7 +140,14 @@ class OutletServer:
             def do_GET(self) -> None:
                 with server._lock:
                     server.hits[self.path] += 1
+                    server.user_agents[self.headers.get("User-Agent", "")] += 1
+                    hits = server.hits[self.path]
                 override = server.overrides.get(self.path)
+                if override and override.fail_first:
+                    if hits <= override.fail_first:
+                        self._send(500, b"temporarily broken", {"Content-Type": "text/plain"})
+                        return
+                    override = None
                 if override:
                     self._answer_override(override)
                     return
