@@ -56,7 +56,7 @@ def _payload(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None
 
 
 def post_webhook(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None,
-                 timeout: float, delivery_id: str) -> None:
+                 timeout: float, delivery_id: str, client: httpx.Client | None = None) -> None:
     """POST the channel's payload; raise DeliveryError on failure."""
     body = _payload(channel, alerts, digest)
     headers = {"Content-Type": "application/json; charset=utf-8",
@@ -64,7 +64,8 @@ def post_webhook(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | 
     if channel.secret:
         headers[SIGNATURE_HEADER] = sign(body, channel.secret)
     try:
-        response = httpx.post(channel.url, content=body, headers=headers, timeout=timeout)
+        poster = client.post if client is not None else httpx.post
+        response = poster(channel.url, content=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
         raise DeliveryError(f"{channel.id}: timed out after {timeout:.0f}s", retryable=True) \
             from None
@@ -106,9 +107,12 @@ def send_email(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | No
 
 
 def send(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None, timeout: float,
-         delivery_id: str) -> None:
-    """Send one message (one alert, or a digest of several) to a channel."""
+         delivery_id: str, client: httpx.Client | None = None) -> None:
+    """Send one message (one alert, or a digest of several) to a channel.
+
+    Pass an ``httpx.Client`` to reuse connections across many deliveries.
+    """
     if channel.kind == "email":
         send_email(channel, alerts, digest, timeout)
     else:
-        post_webhook(channel, alerts, digest, timeout, delivery_id)
+        post_webhook(channel, alerts, digest, timeout, delivery_id, client)

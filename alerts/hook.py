@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from alerts.match import match_rule, prepare
-from alerts.rules import Node, parse_rule
+from alerts.match import CompiledRule, RuleSet, prepare
+from alerts.rules import parse_rule
 from monitor.config import RuleConfig
 from storage.alerts import record_match
 from storage.articles import NewArticle, StoredHook
@@ -19,21 +18,13 @@ from storage.db import Archive
 KST = ZoneInfo("Asia/Seoul")
 
 
-@dataclass(frozen=True)
-class CompiledRule:
-    """A configured rule with its parsed query."""
-
-    config: RuleConfig
-    tree: Node
-
-    def wants(self, article: NewArticle, now: datetime) -> bool:
-        """Tell whether the article is in this rule's sources and recent enough."""
-        if self.config.sources and article.source_id not in self.config.sources:
-            return False
-        if not article.published_at:
-            return True
-        published = datetime.fromisoformat(article.published_at)
-        return now - published <= self.config.age_limit
+def wants(rule: RuleConfig, article: NewArticle, now: datetime) -> bool:
+    """Tell whether the article is in the rule's sources and recent enough to alert."""
+    if rule.sources and article.source_id not in rule.sources:
+        return False
+    if not article.published_at:
+        return True
+    return now - datetime.fromisoformat(article.published_at) <= rule.age_limit
 
 
 def digest_due(digest: str, now: datetime) -> str | None:
@@ -45,27 +36,26 @@ def digest_due(digest: str, now: datetime) -> str | None:
     return when.isoformat(timespec="seconds") if when else None
 
 
-def compile_rules(rules: Sequence[RuleConfig]) -> list[CompiledRule]:
-    """Parse every rule once (the config has already validated them)."""
-    return [CompiledRule(rule, parse_rule(rule.query)) for rule in rules]
+def compile_rules(rules: Sequence[RuleConfig]) -> RuleSet:
+    """Parse every rule once (the config has already validated them) into a RuleSet."""
+    return RuleSet([CompiledRule(rule.id, parse_rule(rule.query), tuple(rule.fields))
+                    for rule in rules])
 
 
 def matching_hook(rules: Sequence[RuleConfig]) -> StoredHook:
     """Return a storage hook that records matches and pending deliveries for new articles."""
-    compiled = compile_rules(rules)
+    ruleset = compile_rules(rules)
+    by_id = {rule.id: rule for rule in rules}
 
     def on_stored(archive: Archive, article_id: int, article: NewArticle) -> None:
         now = datetime.now(KST)
-        wanted = [rule for rule in compiled if rule.wants(article, now)]
-        if not wanted:
-            return
-        doc = prepare(title=article.title, body=article.body)
-        for rule in wanted:
-            terms = match_rule(rule.tree, doc, tuple(rule.config.fields))
-            if terms is not None:
-                due = digest_due(rule.config.digest, now)
-                record_match(archive, rule.config.id, article_id, terms,
-                             [(channel, rule.config.digest, due)
-                              for channel in rule.config.channels])
+        matched = ruleset.match(prepare(title=article.title, body=article.body))
+        for rule_id, terms in matched.items():
+            rule = by_id[rule_id]
+            if not wants(rule, article, now):
+                continue
+            due = digest_due(rule.digest, now)
+            record_match(archive, rule.id, article_id, terms,
+                         [(channel, rule.digest, due) for channel in rule.channels])
 
     return on_stored

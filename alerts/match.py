@@ -99,3 +99,102 @@ def term_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
         pattern = gap.join(re.escape(ch) for ch in chars)
         spans.extend(m.span() for m in re.finditer(pattern, text, flags=re.IGNORECASE))
     return sorted(spans)
+
+
+def anchors(node: Node) -> frozenset[str] | None:
+    """Squashed terms of which at least one must occur in the squashed text for node to match.
+
+    None when no such set exists: a NOT can make the rule match on its own.
+    """
+    if isinstance(node, Term):
+        # A short term matching the spaced text also occurs in the squashed text: it anchors.
+        return frozenset([node.squashed])
+    if isinstance(node, Not):
+        return None
+    children = [anchors(child) for child in node.operands]
+    if isinstance(node, All):
+        known = [a for a in children if a is not None]
+        return min(known, key=len) if known else None
+    if any(a is None for a in children):
+        return None
+    return frozenset().union(*[a for a in children if a is not None])
+
+
+def _all_terms(node: Node) -> set[str]:
+    if isinstance(node, Term):
+        return {node.squashed}
+    if isinstance(node, Not):
+        return _all_terms(node.operand)
+    return set().union(*(_all_terms(child) for child in node.operands))
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule ready for matching: its id, parsed query, fields and anchor terms."""
+
+    rule_id: str
+    tree: Node
+    fields: tuple[str, ...]
+
+
+class RuleSet:
+    """Many rules matched at once: one Aho-Corasick scan of an article finds which long terms
+    occur, and only the rules anchored on them (or not anchorable) are evaluated, so the cost
+    grows with the article and the candidate rules, not with every rule configured."""
+
+    def __init__(self, rules: list[CompiledRule]) -> None:
+        import ahocorasick  # pyahocorasick; only where many rules are matched
+
+        self.rules = rules
+        self.always: list[int] = []
+        self.by_term: dict[str, list[int]] = {}
+        every_term: set[str] = set()
+        for index, rule in enumerate(rules):
+            every_term.update(_all_terms(rule.tree))
+            found = anchors(rule.tree)
+            if found is None:
+                self.always.append(index)
+            else:
+                for term in found:
+                    self.by_term.setdefault(term, []).append(index)
+        # The scan looks for every term of every rule: its results answer each long term.
+        self.automaton = ahocorasick.Automaton()
+        for term in every_term:
+            self.automaton.add_word(term, term)
+        if every_term:
+            self.automaton.make_automaton()
+
+    def match(self, doc: Document) -> dict[str, list[str]]:
+        """Return {rule id: matched terms} for every rule the prepared document matches."""
+        candidates = set(self.always)
+        present: dict[str, set[str]] = {}
+        for name, field in doc.items():
+            present[name] = ({term for _, term in self.automaton.iter(field.squashed)}
+                             if len(self.automaton) else set())
+            for term in present[name]:
+                candidates.update(self.by_term.get(term, ()))
+        result: dict[str, list[str]] = {}
+        for index in sorted(candidates):
+            rule = self.rules[index]
+            found: set[Term] = set()
+            if self._evaluate(rule.tree, doc, rule.fields, present, found):
+                result[rule.rule_id] = sorted({term.text for term in found})
+        return result
+
+    def _evaluate(self, node: Node, doc: Document, fields: tuple[str, ...],
+                  present: dict[str, set[str]], found: set[Term] | None) -> bool:
+        """evaluate() with the scan's results: a long term is a set lookup, a short term is
+        checked only in the fields where the scan saw it."""
+        if isinstance(node, Term):
+            hit = any(
+                node.squashed in present.get(name, ())
+                and (len(node.squashed) >= 3 or term_matches(node, doc[name]))
+                for name in fields if name in doc)
+            if hit and found is not None:
+                found.add(node)
+            return hit
+        if isinstance(node, Not):
+            return not self._evaluate(node.operand, doc, fields, present, None)
+        results = [self._evaluate(child, doc, fields, present, found)
+                   for child in node.operands]
+        return all(results) if isinstance(node, All) else any(results)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from alerts.channels import send
 from alerts.errors import DeliveryError
 from alerts.render import Alert
-from monitor.config import ChannelConfig, Config, parse_duration
+from monitor.config import Config, parse_duration
 from storage.alerts import due_deliveries, mark_failed, mark_retry, mark_sent
 from storage.db import Archive
 from storage.normalize import squash
 from storage.search import snippet
 
 KST = ZoneInfo("Asia/Seoul")
-Sender = Callable[[ChannelConfig, Sequence[Alert], "str | None", float, str], None]
+Sender = Callable[..., None]
 
 
 @dataclass
@@ -65,14 +68,19 @@ def _groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return singles + list(digests.values())
 
 
-def deliver_due(archive: Archive, config: Config, sender: Sender = send,
+def deliver_due(archive: Archive, config: Config, sender: Sender | None = None,
                 now: datetime | None = None) -> DeliveryReport:
     """Send every delivery that is due now; record each outcome in the outbox."""
     now = now or datetime.now(KST)
     report = DeliveryReport()
     give_up_before = (now - parse_duration(config.alerts.give_up_after)).isoformat()
-    for group in _groups(due_deliveries(archive, now.isoformat(timespec="seconds"))):
-        _deliver_group(archive, config, group, sender, now, give_up_before, report)
+    due = due_deliveries(archive, now.isoformat(timespec="seconds"))
+    if not due:
+        return report
+    with httpx.Client() as client:  # one connection pool for the whole pass
+        chosen = sender or functools.partial(send, client=client)
+        for group in _groups(due):
+            _deliver_group(archive, config, group, chosen, now, give_up_before, report)
     return report
 
 

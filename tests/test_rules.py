@@ -80,3 +80,39 @@ def test_syntax_errors_name_the_position(query: str, position: int) -> None:
         parse_rule(query)
     assert caught.value.position == position, str(caught.value)
     assert f"position {position}" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("의료기기", {"의료기기"}), ("의료기기 클러스터", {"의료기기"}),
+     ("의료기기 OR 케이메디허브", {"의료기기", "케이메디허브"}), ("오송", {"오송"}),
+     ("오송 OR 의료기기", {"오송", "의료기기"}), ("의료기기 -채용", {"의료기기"}),
+     ("-채용", None), ("(오송 원주) 의료기기", {"오송"})],
+    ids=["one-term", "and-picks-one", "or-unions", "short-term", "or-with-short",
+         "and-not", "not-only", "short-and-long"],
+)
+def test_anchor_terms(query: str, expected: set[str] | None) -> None:
+    from alerts.match import anchors
+
+    found = anchors(parse_rule(query))
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and len(found) == len(expected), found
+
+
+def test_ruleset_agrees_with_rule_by_rule_matching() -> None:
+    from alerts.match import CompiledRule, RuleSet
+
+    queries = ["의료기기 클러스터", "원주", CLUSTERS, "-채용", "오송 OR 케이메디허브",
+               '"바이오 클러스터"', "AI"]
+    rules = [CompiledRule(f"r{i}", parse_rule(q), ("title", "body"))
+             for i, q in enumerate(queries)]
+    ruleset = RuleSet(rules)
+    texts = ["대구 의료기기클러스터에 입주", "아마존 원주민 축제", "원주 의료기기 클러스터 채용",
+             "케이메디허브가 장비 지원", "의료기기·바이오 클러스터 조성", "AI 판독", ""]
+    for text in texts:
+        doc = prepare(title="", body=text)
+        expected = {r.rule_id: t for r in rules
+                    if (t := match_rule(r.tree, doc, r.fields)) is not None}
+        assert ruleset.match(doc) == expected, text

@@ -133,6 +133,7 @@ class OutletServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # see tests/support/receiver.py
 
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass

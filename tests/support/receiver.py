@@ -28,6 +28,7 @@ class Receiver:
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.arrivals: list[float] = []  # time.time() of each recorded request
         self.mode = "ok"
         self.retry_after = "120"
         self._lock = threading.Lock()
@@ -52,6 +53,9 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes: with Nagle's algorithm on, the body
+            # waits for the client's delayed ACK (40 ms a request on Linux).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -65,6 +69,7 @@ class Receiver:
                 if status == 200:
                     with receiver._lock:
                         receiver.received.append(Received(self.path, dict(self.headers), body))
+                        receiver.arrivals.append(time.time())
                 answer = {"400": b"invalid_payload", "500": b"oops"}.get(mode, b"ok")
                 self.send_response(status)
                 if status == 429:
