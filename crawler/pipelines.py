@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import logging
+import threading
+from typing import Any, ClassVar
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -13,6 +15,8 @@ from crawler.items import PageItem
 from crawler.urls import url_key
 from crawler.worker import extract_in_pool
 from storage.articles import NewArticle
+
+logger = logging.getLogger(__name__)
 
 
 class ExtractPipeline:
@@ -65,6 +69,7 @@ class StorePipeline:
         self.crawler = crawler
         self.pending: list[tuple[dict[str, Any], asyncio.Future[dict[str, Any]]]] = []
         self.timer: asyncio.TimerHandle | None = None
+        self.dispatcher = AlertDispatcher.for_crawler(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -101,6 +106,8 @@ class StorePipeline:
             item["status"], item["article_id"] = result.status, result.article_id
             item.pop("body", None)
             future.set_result(item)
+        if any(result.status == "new" for result in results):
+            self.dispatcher.kick()
 
 
 def to_new_article(item: dict[str, Any], run_id: int) -> NewArticle:
@@ -114,3 +121,65 @@ def to_new_article(item: dict[str, Any], run_id: int) -> NewArticle:
         content_hash=item["content_hash"], fingerprint=item["fingerprint"], url_keys=keys,
         run_id=run_id,
     )
+
+
+class AlertDispatcher:
+    """Sends due alerts while the crawl goes on, so a match reaches its channel in about a
+    second rather than when the whole crawl ends.
+
+    Delivery runs in a reactor thread with its own archive connection; one pass at a time,
+    and a pass asked for while one runs is run right after it. The CLI sends whatever is still
+    due when the crawl ends.
+    """
+
+    _SHARED: ClassVar[dict[int, AlertDispatcher]] = {}
+
+    def __init__(self, config: Any, enabled: bool) -> None:
+        self.config = config
+        self.enabled = enabled and bool(getattr(config, "channels", None))
+        self.lock = threading.Lock()
+        self.running = False
+        self.again = False
+
+    @classmethod
+    def for_crawler(cls, crawler: Crawler) -> AlertDispatcher:
+        """One dispatcher per configuration in this process, shared by its sources."""
+        from crawler.spiders.base import crawl_config
+
+        config = crawl_config(crawler.settings)
+        key = id(config)
+        if key not in cls._SHARED:
+            cls._SHARED[key] = cls(config, crawler.settings.getbool("MEDRADAR_SEND_ALERTS"))
+        return cls._SHARED[key]
+
+    def kick(self) -> None:
+        """Ask for a delivery pass (runs in a thread; coalesces with one already running)."""
+        if not self.enabled:
+            return
+        with self.lock:
+            if self.running:
+                self.again = True
+                return
+            self.running = True
+        from twisted.internet import reactor
+
+        reactor.callInThread(self._run)
+
+    def _run(self) -> None:
+        from alerts.outbox import deliver_due
+        from storage import open_archive
+
+        while True:
+            try:
+                archive = open_archive(self.config.archive_path)
+                try:
+                    deliver_due(archive, self.config)
+                finally:
+                    archive.close()
+            except Exception:  # top of a background job: log it, the CLI retries at the end
+                logger.exception("sending alerts during the crawl failed")
+            with self.lock:
+                if not self.again:
+                    self.running = False
+                    return
+                self.again = False

@@ -56,6 +56,7 @@ ITEM_PIPELINES = {
 MEDRADAR_CONFIG = None
 MEDRADAR_EXTRACT_WORKERS = 0  # 0 = one per CPU core beyond the crawl's own (at least one)
 MEDRADAR_EXTRACT_BACKLOG = 16  # fetched pages waiting for extraction before downloads pause
+MEDRADAR_SEND_ALERTS = True  # deliver due alerts while crawling (medradar crawl --no-alerts)
 
 
 def settings_for(crawl: Any) -> dict[str, Any]:

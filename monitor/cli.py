@@ -135,7 +135,8 @@ def crawl(ctx: click.Context, source_ids: tuple[str, ...], config_path: str | No
     level = {0: "ERROR", 1: "INFO"}.get(verbose, "DEBUG")
     view = CrawlView(err, [s.id for s in sources])
     with view:
-        summaries = run_crawl(config, sources, on_event=view.on_event, log_level=level)
+        summaries = run_crawl(config, sources, on_event=view.on_event, log_level=level,
+                              overrides={"MEDRADAR_SEND_ALERTS": not no_alerts})
     view.print_summary(out, summaries)
     if config.channels and not no_alerts:
         send_due(config)

@@ -128,7 +128,7 @@ def test_webhook_down_then_up_delivers_exactly_once(tmp_path: Path, outlet: Outl
     receiver.mode = "500"
     run_cli("--config", str(config), "crawl")
     rows = archive_rows(config, "SELECT * FROM outbox")
-    assert rows and all(r["status"] == "pending" and r["attempts"] == 1 for r in rows)
+    assert rows and all(r["status"] == "pending" and r["attempts"] >= 1 for r in rows)
     assert all("HTTP 500" in r["last_error"] for r in rows)
     receiver.mode = "ok"
     for _ in range(3):

@@ -68,6 +68,7 @@ class OutletServer:
         self.hits: Counter[str] = Counter()
         self.not_modified: Counter[str] = Counter()
         self.user_agents: Counter[str] = Counter()
+        self.served_at: dict[str, float] = {}  # path -> time.time() its last answer was sent
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -190,6 +191,7 @@ class OutletServer:
                     self.end_headers()
                     if body and self.command != "HEAD":
                         self.wfile.write(body)
+                    server.served_at[self.path] = time.time()
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler gave up on this response (size cap, timeout)
 
