@@ -85,16 +85,16 @@ def send_email(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | No
                timeout: float) -> None:
     """Send the alerts as one e-mail; raise DeliveryError on failure."""
     message = render_email(alerts, channel.sender, channel.recipients, digest)
+    context = ssl.create_default_context(cafile=channel.ca_file or None)
     try:
         if channel.security == "tls":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(channel.smtp_host, channel.smtp_port,
-                                                  timeout=timeout,
-                                                  context=ssl.create_default_context())
+                                                  timeout=timeout, context=context)
         else:
             smtp = smtplib.SMTP(channel.smtp_host, channel.smtp_port, timeout=timeout)
         with smtp:
             if channel.security == "starttls":
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=context)
             if channel.username:
                 smtp.login(channel.username, channel.password)
             smtp.send_message(message)

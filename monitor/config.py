@@ -235,6 +235,7 @@ class ChannelConfig(_Strict):
     smtp_host: str = ""
     smtp_port: int = Field(default=587, ge=1, le=65535)
     security: Literal["starttls", "tls", "none"] = "starttls"
+    ca_file: str = ""  # extra CA bundle for a private SMTP relay's certificate
     username: str = ""
     password: str = ""
     sender: str = ""

@@ -101,6 +101,30 @@ def crawl_source(source_id: str, config_path: str | None, time_limit: float) -> 
         logger.error("crawl of %s failed (exit %s): %s", source_id, proc.returncode, reason)
 
 
+def send_alerts(config_path: str | None) -> None:
+    """Scheduled job: deliver due alerts and digests in a child process."""
+    command = [sys.executable, "-m", "monitor"]
+    if config_path:
+        command += ["--config", config_path]
+    proc = CHILDREN.start([*command, "alerts", "send"])
+    if proc is None:
+        return
+    try:
+        _, stderr = proc.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        logger.error("alert delivery killed after 600s")
+        return
+    finally:
+        CHILDREN.done(proc)
+    summary = (stderr.strip().splitlines() or [""])[0]
+    if proc.returncode != 0:
+        logger.error("alert delivery failed (exit %s): %s", proc.returncode, summary)
+    elif summary and not summary.startswith("alerts: 0 sent, 0 to retry, 0 failed, 0 given up"):
+        logger.info("%s", summary)
+
+
 def trigger_for(source: SourceConfig) -> IntervalTrigger | CronTrigger:
     """Return the source's trigger: its cron expression, else its interval with jitter."""
     if source.cron:
@@ -127,6 +151,16 @@ def build_scheduler(config: Config, config_path: str | None) -> BlockingSchedule
             # Start at once, staggered by a second per source.
             next_run_time=now + timedelta(seconds=index),
         )
+    if config.channels:
+        # Retries fall due between crawls; digests fall due on their own schedules.
+        scheduler.add_job(send_alerts, IntervalTrigger(seconds=60, timezone=KST),
+                          args=[config_path], id="alerts:dispatch", name="send due alerts",
+                          max_instances=1, coalesce=True, misfire_grace_time=60)
+        for digest in sorted({r.digest for r in config.rules if r.digest != "immediate"}):
+            scheduler.add_job(send_alerts, CronTrigger.from_crontab(digest, timezone=KST),
+                              args=[config_path], id=f"alerts:digest:{digest}",
+                              name=f"digest {digest}", max_instances=1, coalesce=True,
+                              misfire_grace_time=3600)
     return scheduler
 
 

@@ -219,3 +219,52 @@ def test_alerts_retry_failed(tmp_path: Path, outlet: OutletServer, receiver: Rec
     done = run_cli("--config", str(config), "alerts", "retry", "--failed")
     assert done.returncode == 0, done.stderr
     assert len(receiver.received) == matches(config)
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_email_over_tls_with_login(tmp_path: Path, security: str) -> None:
+    import ssl
+
+    import trustme
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from alerts.channels import send_email
+    from alerts.render import Alert
+    from monitor.config import parse_config
+
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str,
+                     data: Any) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            b"medradar", b"pa55")
+        return AuthResult(success=ok)
+
+    sink, port = Sink(), free_port()
+    options: dict[str, Any] = {"authenticator": authenticate, "auth_require_tls": True}
+    if security == "starttls":
+        options.update(tls_context=server_context, require_starttls=True)
+    else:
+        # aiosmtpd does not count implicit TLS as TLS for AUTH; the transport is TLS anyway.
+        options.update(ssl_context=server_context, auth_require_tls=False)
+    controller = Controller(sink, hostname="127.0.0.1", port=port, **options)
+    controller.start()
+    try:
+        config = parse_config(
+            f'[[channels]]\nid = "mail"\nkind = "email"\nsmtp_host = "127.0.0.1"\n'
+            f'smtp_port = {port}\nsecurity = "{security}"\nusername = "medradar"\n'
+            f'password = "pa55"\nca_file = "{ca_file}"\nsender = "m@example.org"\n'
+            'recipients = ["t@example.org"]\n')
+        alert = Alert("r", "규칙", 1, "오송 클러스터 소식", "https://x.example/1", "s", "매체",
+                      None, None, "오송 첨단의료복합단지", ("오송",))
+        channel = config.channel("mail")
+        assert channel is not None
+        send_email(channel, [alert], None, timeout=10)
+    finally:
+        controller.stop()
+    message = email.message_from_bytes(sink.messages[0], policy=policy.default)
+    assert message["Subject"] == "[medradar] 규칙: 오송 클러스터 소식"
