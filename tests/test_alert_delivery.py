@@ -268,3 +268,40 @@ def test_email_over_tls_with_login(tmp_path: Path, security: str) -> None:
         controller.stop()
     message = email.message_from_bytes(sink.messages[0], policy=policy.default)
     assert message["Subject"] == "[medradar] 규칙: 오송 클러스터 소식"
+
+
+def test_crawl_killed_after_storing_still_sends_each_alert_once(
+    tmp_path: Path, outlet: OutletServer, receiver: Receiver
+) -> None:
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    config = configure(tmp_path, outlet, hook("webhook", receiver.url()), ["webhook"])
+    receiver.mode = "500"  # nothing can be delivered before the kill
+    crawl = subprocess.Popen([sys.executable, "-m", "monitor", "--config", str(config), "crawl"],
+                             cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    deadline = time.monotonic() + 120
+    queued = 0
+    while queued == 0 and time.monotonic() < deadline and crawl.poll() is None:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(tmp_path / "archive.db", timeout=5) as conn:
+                queued = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        except sqlite3.OperationalError:
+            pass
+    os.killpg(crawl.pid, signal.SIGKILL)
+    crawl.wait()
+    assert queued > 0, "the crawl ended before any alert was queued"
+    receiver.mode = "ok"
+    run_cli("--config", str(config), "crawl")  # picks up the rest of the articles too
+    run_cli("--config", str(config), "alerts", "send")
+    urls = [a["article"]["url"] for got in receiver.received for a in got.json()["alerts"]]
+    assert len(urls) == len(set(urls)) == matches(config)
