@@ -45,13 +45,10 @@ def list_outbox(archive: Archive, status: str | None = None,
 def iter_articles(archive: Archive, since: str | None = None,
                   sources: list[str] | None = None) -> Iterable[dict[str, Any]]:
     """Yield archived articles (newest first) for trying a rule on real data."""
-    where, params = ["1"], []
-    if since:
-        where.append("published_at >= ?")
-        params.append(since)
-    if sources:
-        where.append(f"source_id IN ({','.join('?' * len(sources))})")
-        params.extend(sources)
+    from storage.search import article_filters
+
+    filters, params = article_filters(since, None, sources)
+    where = ["1", *filters]
     yield from archive.db.query(
         "SELECT id, source_id, title, canonical_url AS url, published_at, body FROM articles "
         f"WHERE {' AND '.join(where)} ORDER BY published_at DESC, id DESC", params)

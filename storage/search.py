@@ -102,6 +102,23 @@ def query_condition(query: Query) -> tuple[str, list[Any]]:
     return " AND ".join(where), params
 
 
+def article_filters(since: str | None = None, until: str | None = None,
+                    sources: list[str] | None = None) -> tuple[list[str], list[Any]]:
+    """SQL conditions (and their parameters) on published_at and source_id."""
+    where: list[str] = []
+    params: list[Any] = []
+    if since:
+        where.append("published_at >= ?")
+        params.append(since)
+    if until:
+        where.append("published_at < ?")
+        params.append(until)
+    if sources:
+        where.append(f"source_id IN ({','.join('?' * len(sources))})")
+        params.extend(sources)
+    return where, params
+
+
 def search_articles(
     archive: Archive,
     query: Query,
@@ -112,16 +129,9 @@ def search_articles(
 ) -> list[dict[str, Any]]:
     """Return matching articles, newest first, as dicts with id, source, title, url, body..."""
     condition, params = query_condition(query)
-    where = [condition]
-    if since:
-        where.append("published_at >= ?")
-        params.append(since)
-    if until:
-        where.append("published_at < ?")
-        params.append(until)
-    if sources:
-        where.append(f"source_id IN ({','.join('?' * len(sources))})")
-        params.extend(sources)
+    filters, filter_params = article_filters(since, until, sources)
+    where = [condition, *filters]
+    params.extend(filter_params)
     # Two steps: pick and order the ids on the covering index (a common term matches tens of
     # thousands of rows: reading them would cost more than the full-text lookup), then read
     # the few rows shown.
