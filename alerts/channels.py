@@ -10,8 +10,6 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -27,22 +25,9 @@ from alerts.render import (
     render_webhook,
     sign,
 )
+from crawler.backoff import retry_after_seconds
 from monitor.config import ChannelConfig
 from storage.db import now_kst
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    if value.strip().isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
 def _payload(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None) -> bytes:
@@ -77,7 +62,7 @@ def post_webhook(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | 
     message = f"{channel.id}: HTTP {response.status_code} {shown}".strip()
     if response.status_code == 429:
         raise DeliveryError(message, retryable=True,
-                            retry_after=_retry_after(response.headers.get("Retry-After")))
+                            retry_after=retry_after_seconds(response.headers.get("Retry-After")))
     raise DeliveryError(message, retryable=response.status_code >= 500)
 
 

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import functools
 import json
-import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 
 from alerts.channels import send
 from alerts.errors import DeliveryError
 from alerts.render import Alert
+from crawler.backoff import backoff_delay
 from monitor.config import Config, parse_duration
 from storage.alerts import due_deliveries, mark_failed, mark_retry, mark_sent
 from storage.db import Archive
-from storage.normalize import squash
+from storage.normalize import KST, squash
 from storage.search import snippet
 
-KST = ZoneInfo("Asia/Seoul")
 Sender = Callable[..., None]
 
 
@@ -55,7 +53,7 @@ def retry_delay(attempts: int, base: float, cap: float, retry_after: float | Non
     """Seconds before the next attempt: Retry-After if given, else base·2^n with ±25% jitter."""
     if retry_after is not None:
         return retry_after
-    return min(base * 2.0 ** attempts, cap) * random.uniform(0.75, 1.25)
+    return backoff_delay(attempts + 1, base, cap)
 
 
 def _groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

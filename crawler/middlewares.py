@@ -7,9 +7,6 @@ connections under load (데일리메디) recover better when the next attempt wa
 from __future__ import annotations
 
 import asyncio
-import random
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request
@@ -18,33 +15,11 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from crawler.backoff import backoff_delay, retry_after_seconds
 from crawler.worker import backlog
 
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Parse a Retry-After header (seconds or an HTTP date) into seconds from now."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # "-0000" or no zone: HTTP dates are GMT
-        when = when.replace(tzinfo=UTC)
-    now = now or datetime.now(UTC)
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
-
-
-def backoff_delay(attempt: int, base: float, cap: float, rng: random.Random | None = None) -> float:
-    """Return the wait before retry number ``attempt`` (1-based): base·2^(n-1), ±25% jitter."""
-    rng = rng or random.Random()
-    delay = min(base * 2.0 ** (attempt - 1), cap)
-    return float(delay * rng.uniform(0.75, 1.25))
+__all__ = ["BackoffRetryMiddleware", "ExtractionBacklogMiddleware", "backoff_delay",
+           "retry_after_seconds"]
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
