@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -14,8 +13,7 @@ from monitor.config import RuleConfig
 from storage.alerts import record_match
 from storage.articles import NewArticle, StoredHook
 from storage.db import Archive
-
-KST = ZoneInfo("Asia/Seoul")
+from storage.normalize import KST
 
 
 def wants(rule: RuleConfig, article: NewArticle, now: datetime) -> bool:

@@ -17,14 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from alerts.rules import All, Any_, Node, Not, Term
-from storage.normalize import clean_text, squash
+from storage.normalize import squash, unglossed
 
 # Words that start with a short place name but are something else (korean-sources.md §9).
 OTHER_WORDS: dict[str, tuple[str, ...]] = {
     "원주": ("원주민", "원주율", "원주형"),
     "송도": ("송도해수욕장", "송도해상케이블카"),  # 부산's 송도 beach, not 인천 송도
 }
-_GLOSS = re.compile(r"\((?:[\u3400-\u4DBF\u4E00-\u9FFF]+|[A-Za-z][A-Za-z .&-]*)\)")
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ Document = dict[str, Field]
 def prepare(**fields: str) -> Document:
     """Prepare article fields (e.g. title=..., body=...) for matching many rules."""
     return {
-        name: Field(_GLOSS.sub("", clean_text(text)).casefold(), squash(text))
+        name: Field(unglossed(text), squash(text))
         for name, text in fields.items()
     }
 

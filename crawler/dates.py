@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateutil_parser
 
-KST = ZoneInfo("Asia/Seoul")
+from storage.normalize import KST as KST  # re-exported: dates are in Korea time
 
 LABELLED = re.compile(
     r"(?:입력|등록|작성|기사입력|승인|게재|발행|발행일|등록일|입력일|송고)\s*(?:일시|시간)?\s*[:：]?\s*"

@@ -30,12 +30,12 @@ KST = "Asia/Seoul"
 MAX_PARALLEL_CRAWLS = 2
 
 
-def crawl_command(source_id: str, config_path: str | None) -> list[str]:
-    """Return the command line of one source's crawl."""
+def medradar_command(config_path: str | None, *args: str) -> list[str]:
+    """Return the command line of a medradar subcommand run by the daemon."""
     command = [sys.executable, "-m", "monitor"]
     if config_path:
         command += ["--config", config_path]
-    return [*command, "crawl", source_id]
+    return [*command, *args]
 
 
 class _Children:
@@ -72,55 +72,55 @@ class _Children:
 CHILDREN = _Children()
 
 
-def crawl_source(source_id: str, config_path: str | None, time_limit: float) -> None:
-    """Scheduled job: crawl one source in a child process and log the outcome."""
-    started = datetime.now()
+def run_child(command: list[str], time_limit: float, what: str) -> tuple[int, str] | None:
+    """Run a child medradar process to its end; return (exit code, stderr), or None when it
+    did not start (the daemon is stopping, or it could not start) or was killed."""
     try:
-        proc = CHILDREN.start(crawl_command(source_id, config_path))
+        proc = CHILDREN.start(command)
     except OSError:  # top of a scheduled job: record the failure, keep the schedule
-        logger.exception("crawl of %s could not be started", source_id)
-        return
+        logger.exception("%s could not be started", what)
+        return None
     if proc is None:
-        return  # the daemon is stopping: queued crawls do not start
+        return None  # the daemon is stopping: queued jobs do not start
     try:
         _, stderr = proc.communicate(timeout=time_limit)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
-        logger.error("crawl of %s killed after the %.0fs time limit", source_id, time_limit)
-        return
+        logger.error("%s killed after the %.0fs time limit", what, time_limit)
+        return None
     finally:
         CHILDREN.done(proc)
+    return proc.returncode, stderr
+
+
+def crawl_source(source_id: str, config_path: str | None, time_limit: float) -> None:
+    """Scheduled job: crawl one source in a child process and log the outcome."""
+    started = datetime.now()
+    done = run_child(medradar_command(config_path, "crawl", source_id), time_limit,
+                     f"crawl of {source_id}")
+    if done is None:
+        return
+    returncode, stderr = done
     took = (datetime.now() - started).total_seconds()
     if CHILDREN.stopping.is_set():
         logger.info("crawl of %s stopped with the daemon after %.1fs", source_id, took)
-    elif proc.returncode == 0:
+    elif returncode == 0:
         logger.info("crawled %s in %.1fs", source_id, took)
     else:
         reason = (stderr.strip().splitlines() or ["no message"])[-1]
-        logger.error("crawl of %s failed (exit %s): %s", source_id, proc.returncode, reason)
+        logger.error("crawl of %s failed (exit %s): %s", source_id, returncode, reason)
 
 
 def send_alerts(config_path: str | None) -> None:
     """Scheduled job: deliver due alerts and digests in a child process."""
-    command = [sys.executable, "-m", "monitor"]
-    if config_path:
-        command += ["--config", config_path]
-    proc = CHILDREN.start([*command, "alerts", "send"])
-    if proc is None:
+    done = run_child(medradar_command(config_path, "alerts", "send"), 600, "alert delivery")
+    if done is None:
         return
-    try:
-        _, stderr = proc.communicate(timeout=600)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        logger.error("alert delivery killed after 600s")
-        return
-    finally:
-        CHILDREN.done(proc)
+    returncode, stderr = done
     summary = (stderr.strip().splitlines() or [""])[0]
-    if proc.returncode != 0:
-        logger.error("alert delivery failed (exit %s): %s", proc.returncode, summary)
+    if returncode != 0:
+        logger.error("alert delivery failed (exit %s): %s", returncode, summary)
     elif summary and not summary.startswith("alerts: 0 sent, 0 to retry, 0 failed, 0 given up"):
         logger.info("%s", summary)
 

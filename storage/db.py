@@ -6,14 +6,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
 from storage.errors import ArchiveError
 from storage.migrations import migrations
+from storage.normalize import KST
 
-KST = ZoneInfo("Asia/Seoul")
 BUSY_TIMEOUT_MS = 30_000
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from zoneinfo import ZoneInfo
+
+KST = ZoneInfo("Asia/Seoul")  # every stored time is in Korea time, with this one offset
 
 # Middle dots must become "·" before anything else: NFKC turns U+318D into a jamo (U+119E).
 _DOTS = str.maketrans({"ㆍ": "·", "・": "·", "•": "·", "‧": "·", "\u200b": None, "\ufeff": None})
@@ -27,10 +30,18 @@ def clean_text(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
+def _unglossed_cleaned(cleaned: str) -> str:
+    return _GLOSS.sub("", cleaned).casefold()
+
+
+def unglossed(text: str) -> str:
+    """Return the spaced matching form: cleaned, case-folded, glosses removed."""
+    return _unglossed_cleaned(clean_text(text))
+
+
 def squash(text: str) -> str:
     """Return the matching form: cleaned, case-folded, glosses and spaces/joiners removed."""
-    text = _GLOSS.sub("", clean_text(text)).casefold()
-    return _JOINERS.sub("", text)
+    return _JOINERS.sub("", unglossed(text))
 
 
 def index_text(text: str) -> str:
@@ -39,8 +50,11 @@ def index_text(text: str) -> str:
     Matching drops ``(醫療機器)`` / ``(MFDS)`` glosses so spaced and glossed forms meet; the
     glosses are appended so an acronym that only appears in brackets is still found.
     """
-    glosses = " ".join(m.group(0)[1:-1] for m in _GLOSS.finditer(clean_text(text)))
-    return squash(text) + (" " + squash(glosses) if glosses else "")
+    # Cleaned once: clean_text is idempotent and the most expensive step on a long body.
+    cleaned = clean_text(text)
+    glosses = " ".join(m.group(0)[1:-1] for m in _GLOSS.finditer(cleaned))
+    squashed = _JOINERS.sub("", _unglossed_cleaned(cleaned))
+    return squashed + (" " + squash(glosses) if glosses else "")
 
 
 def bigram_tokens(squashed: str) -> str:
