@@ -256,6 +256,41 @@ class ChannelConfig(_Strict):
         return self
 
 
+def _duration_at_least(value: str, seconds: float) -> str:
+    if parse_duration(value).total_seconds() < seconds:
+        raise ValueError(f"{value!r} is shorter than {seconds:g}s")
+    return value
+
+
+class DaemonConfig(_Strict):
+    """How ``medradar run`` runs crawls: concurrency, limits, the cheap check, reloads."""
+
+    max_crawls: int = Field(default=2, ge=1, le=32, description="crawl processes at once")
+    time_limit: str = "15m"  # a crawl running longer is killed and recorded as timed out
+    grace: str = "30s"  # on SIGTERM, running crawls get this long to finish
+    probe: bool = True  # a conditional GET of the entry pages decides whether a crawl is due
+    full_crawl_every: str = "1h"  # a full crawl at least this often, whatever the probe says
+    dispatch_every: str = "30s"  # how often due alert retries and digests are looked for
+    watch_config: bool = True  # reload when the config file changes (SIGHUP always reloads)
+
+    @field_validator("time_limit", "grace", "full_crawl_every", "dispatch_every")
+    @classmethod
+    def _durations_ok(cls, value: str) -> str:
+        return _duration_at_least(value, 1)
+
+    def seconds(self, name: str) -> float:
+        """Return one of the duration settings in seconds."""
+        return parse_duration(str(getattr(self, name))).total_seconds()
+
+
+class HealthConfig(_Strict):
+    """Source health: when a source counts as failing, and who hears about it."""
+
+    channels: list[str] = []  # ops channels: one message on failing/blocked, one on recovery
+    failing_after: int = Field(default=2, ge=1, le=100,
+                               description="consecutive bad runs before failing/blocked")
+
+
 class Config(_Strict):
     """The whole medradar configuration."""
 
@@ -265,6 +300,8 @@ class Config(_Strict):
     rules: list[RuleConfig] = []
     channels: list[ChannelConfig] = []
     alerts: AlertsConfig = AlertsConfig()
+    daemon: DaemonConfig = DaemonConfig()
+    health: HealthConfig = HealthConfig()
     # Where the file was read from; relative paths in it are resolved against its folder.
     origin: str = Field(default="<built-in>", exclude=True)
     base_dir: str = Field(default=".", exclude=True)
@@ -293,7 +330,17 @@ class Config(_Strict):
             for name in rule.channels:
                 if name not in channels:
                     raise ValueError(f"rule {rule.id!r}: unknown channel {name!r}")
+        for name in self.health.channels:
+            if name not in channels:
+                raise ValueError(f"health.channels: unknown channel {name!r}")
         return self
+
+    def secrets(self) -> list[str]:
+        """Return every value that must never appear in logs: channel URLs and passwords."""
+        found: list[str] = []
+        for channel in self.channels:
+            found += [v for v in (channel.url, channel.secret, channel.password) if v]
+        return found
 
     def channel(self, channel_id: str) -> ChannelConfig | None:
         """Return the channel with this id, or None."""

@@ -142,3 +142,55 @@ def m002_alerts(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX outbox_due ON outbox(status, next_attempt_at)")
+
+
+@migrations()
+def m003_daemon(db: Database) -> None:
+    """Run counters for source health, each source's health, ops notices, the daemon's row."""
+    runs = db["crawl_runs"]
+    # Entry pages (feeds, list pages, sitemaps) that answered 304: "nothing new", not a fault.
+    runs.add_column("not_modified", int, not_null_default=0)  # type: ignore[union-attr]
+    # Errors on entry pages, and 401/403/429/451 or robots.txt refusals on any page.
+    runs.add_column("entry_errors", int, not_null_default=0)  # type: ignore[union-attr]
+    runs.add_column("blocked", int, not_null_default=0)  # type: ignore[union-attr]
+    db.execute(
+        """
+        CREATE TABLE source_health (
+            source_id TEXT PRIMARY KEY,
+            state TEXT NOT NULL,               -- ok | degraded | failing | blocked | unknown
+            since TEXT NOT NULL,               -- when the source entered this state
+            reason TEXT,                       -- why, in one line
+            run_id INTEGER,                    -- the run the state was last assessed from
+            checked_at TEXT,                   -- the daemon's last look (crawl or probe)
+            next_run_at TEXT                   -- the daemon's next scheduled look
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            channel_id TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            state TEXT NOT NULL,               -- the state entered (failing, blocked, ok ...)
+            previous TEXT NOT NULL,            -- the state left
+            message TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'pending',  -- pending | sent | failed | given_up
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            sent_at TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX notices_due ON notices(status, next_attempt_at)")
+    db.execute(
+        """
+        CREATE TABLE daemon (
+            id INTEGER PRIMARY KEY CHECK (id = 1),  -- one row: the last daemon on this archive
+            pid INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            heartbeat_at TEXT NOT NULL,
+            stopped_at TEXT,
+            config TEXT                         -- the config file it runs, or <built-in default>
+        )"""
+    )

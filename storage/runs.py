@@ -10,7 +10,7 @@ from typing import Any
 
 from storage.db import Archive, now_kst
 
-RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "timed_out")
 
 
 @dataclass
@@ -22,6 +22,9 @@ class RunCounts:
     new_articles: int = 0
     duplicates: int = 0
     errors: int = 0
+    not_modified: int = 0  # entry pages that answered 304
+    entry_errors: int = 0  # errors on feeds, list pages, sitemaps, robots.txt
+    blocked: int = 0  # 401/403/429/451 answers and robots.txt refusals
     complete: bool = True
 
 
@@ -106,10 +109,12 @@ def finish_run(archive: Archive, run_id: int, status: str, counts: RunCounts) ->
     with archive.db.atomic():
         archive.db.execute(
             """UPDATE crawl_runs SET finished_at=?, status=?, pages=?, links_found=?,
-                 new_articles=?, duplicates=?, complete=? WHERE id=?""",
+                 new_articles=?, duplicates=?, complete=?, not_modified=?, entry_errors=?,
+                 blocked=? WHERE id=?""",
             [
                 now_kst(), status, counts.pages, counts.links_found, counts.new_articles,
-                counts.duplicates, int(counts.complete), run_id,
+                counts.duplicates, int(counts.complete), counts.not_modified,
+                counts.entry_errors, counts.blocked, run_id,
             ],
         )
 

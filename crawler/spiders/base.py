@@ -165,9 +165,12 @@ class ArticleSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         kind, message = describe_failure(failure)
         what = request.meta.get("kind", "page") if request else "page"
+        if kind in ("blocked", "robots"):
+            self.run.counts.blocked += 1
         if what == "article":
             self.run.article_errors += 1
         else:
+            self.run.counts.entry_errors += 1
             self.run.counts.complete = False
         url = request.url if request else None
         self.run.error(kind, f"{what}: {message}", url)
@@ -183,6 +186,7 @@ class ArticleSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[Request]:
         """Follow every new item of an RSS / Atom feed; record bad items."""
         if response.status == 304:
+            self.run.counts.not_modified += 1
             self.logger.debug("feed not modified: %s", response.url)
             return
         headers = response.headers
@@ -199,8 +203,10 @@ class ArticleSpider(scrapy.Spider):
                     else "no items read")
             self.run.error("feed", f"malformed feed XML: {problem} ({read})", response.url)
             self.run.counts.complete = False
+            self.run.counts.entry_errors += 1
         elif not parsed.entries:
             self.run.error("feed", "feed has no items", response.url)
+            self.run.counts.entry_errors += 1
         for entry in parsed.entries:
             yield from self._follow_entry(entry, response.url)
 
@@ -238,10 +244,12 @@ class ArticleSpider(scrapy.Spider):
         """Follow new article links; walk to the next page only while a page has something new."""
         if not isinstance(response, TextResponse):
             self.run.error("content", "list page is not HTML", response.url)
+            self.run.counts.entry_errors += 1
             return
         links = self.list_links(response)
         if not links:
             self.run.counts.complete = False
+            self.run.counts.entry_errors += 1
             self.run.error("layout", "list page has no article links (layout change?)",
                            response.url)
             return

@@ -68,6 +68,7 @@ class SitemapSpider(ArticleSpider):
         if not urls:
             self.run.error("feed", "robots.txt lists no Sitemap: lines; set sitemaps = [...]",
                            response.url)
+            self.run.counts.entry_errors += 1
         for url in urls:
             yield self._sitemap_request(response.urljoin(url))
 
@@ -78,9 +79,11 @@ class SitemapSpider(ArticleSpider):
         except (etree.XMLSyntaxError, OSError, EOFError) as exc:
             self.run.counts.complete = False
             self.run.error("feed", f"malformed sitemap: {exc}", response.url)
+            self.run.counts.entry_errors += 1
             return
         if not entries:
             self.run.error("feed", "sitemap has no entries", response.url)
+            self.run.counts.entry_errors += 1
         if kind == "index":
             # Newest child sitemaps first: WordPress and monthly indexes list the oldest first.
             entries.sort(key=lambda e: parse_date(e["date"]) or "", reverse=True)
