@@ -90,22 +90,57 @@ def init(path: str, force: bool) -> None:
     click.echo(f"wrote {target}; edit it, then run: medradar --config {target} crawl")
 
 
+def check_address(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: refuse an --http value that is not HOST:PORT."""
+    from monitor.web import parse_address
+
+    if value is not None:
+        try:
+            parse_address(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
 @main.command()
 @config_option
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Logs on stderr as readable text or JSON lines.")
+@click.option("--http", metavar="HOST:PORT", callback=check_address,
+              help="Serve /healthz and /metrics here (no auth: keep it on 127.0.0.1).")
 @click.pass_context
-def run(ctx: click.Context, config_path: str | None) -> None:
+def run(ctx: click.Context, config_path: str | None, log_format: str, http: str | None) -> None:
     """Run the daemon: crawl every enabled source on its schedule until stopped."""
-    import logging
-
     from monitor.daemon import run_daemon
 
     config = get_config(ctx, config_path)
     with archive_of(config):
         pass  # refuse to start, with one line, if the archive cannot be opened
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     path = find_config_path(config_path or (ctx.obj or {}).get("config_path"))
-    run_daemon(config, str(path.resolve()) if path else None)
+    run_daemon(config, str(path.resolve()) if path else None, log_format=log_format, http=http)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as one JSON object.")
+@config_option
+@click.pass_context
+def status(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
+    """Show each source's health and runs, the daemon, pending alerts and the archive."""
+    from monitor.status_view import collect_status, print_status
+    from storage.normalize import KST
+    from storage.runs import sync_sources
+
+    config = get_config(ctx, config_path)
+    if not config.archive_path.exists():  # checked first: opening would create an empty one
+        fail(f"no archive at {config.archive_path} yet (run `medradar crawl` or "
+             "`medradar run` first)", code=1)
+    with archive_of(config) as archive:
+        sync_sources(archive, [s.model_dump() for s in config.sources])
+        report = collect_status(archive, {s.id for s in config.sources}, datetime.now(KST))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print_status(out, report)
 
 
 @main.command()

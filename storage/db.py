@@ -54,3 +54,25 @@ def open_archive(path: str | Path) -> Archive:
     except (sqlite3.Error, OSError) as exc:
         raise ArchiveError(f"cannot open archive {path}: {exc}") from None
     return Archive(db=db, path=path)
+
+
+def open_reader(path: str | Path, timeout: float = 5.0) -> Archive:
+    """Open an existing archive read-only (no migrations), waiting at most timeout on a lock.
+
+    For readers beside the daemon, such as a /metrics scrape: a missing file is an error
+    instead of a new empty archive, and a locked one fails in seconds instead of thirty.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ArchiveError(f"no archive at {path}")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=timeout,
+                               check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot read archive {path}: {exc}") from None
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        raise ArchiveError(f"cannot read archive {path}: {exc}") from None
+    return Archive(db=sqlite_utils.Database(conn, execute_plugins=False), path=path)

@@ -1,0 +1,140 @@
+"""``medradar status``: each source's health and schedule, the daemon, the outbox, the archive.
+
+The daemon counts as running when its row has no stop time, its heartbeat is under two
+minutes old and its pid is alive on this machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from storage.articles import count_articles
+from storage.db import Archive
+from storage.health import daemon_row, delivery_counts, status_rows
+
+HEARTBEAT_FRESH = timedelta(minutes=2)
+DELIVERY_STATUSES = ("pending", "sent", "failed", "given_up")
+STATE_STYLES = {"ok": "green", "degraded": "yellow", "failing": "bold red", "blocked": "bold red",
+                "unknown": "dim"}
+
+
+def collect_status(archive: Archive, source_ids: Collection[str], now: datetime) -> dict[str, Any]:
+    """Return what ``medradar status`` shows, as one JSON-ready dict."""
+    since = (now - timedelta(hours=24)).isoformat(timespec="seconds")
+    counts = delivery_counts(archive)
+    return {
+        "daemon": daemon_state(daemon_row(archive), now),
+        "sources": [source_entry(row) for row in status_rows(archive, since)
+                    if row["id"] in source_ids],
+        "deliveries": {s: counts["alerts"].get(s, 0) for s in DELIVERY_STATUSES},
+        "notices": {s: counts["notices"].get(s, 0) for s in DELIVERY_STATUSES},
+        "archive": {"path": str(archive.path), "bytes": archive.size_bytes(),
+                    "articles": count_articles(archive)},
+    }
+
+
+def daemon_state(row: Mapping[str, Any] | None, now: datetime) -> dict[str, Any]:
+    """Return the daemon's row with its state: running, stopped, stale (no clean stop), none."""
+    if row is None:
+        return {"state": "none", "running": False}
+    age = (now - datetime.fromisoformat(row["heartbeat_at"])).total_seconds()
+    if row["stopped_at"]:
+        state = "stopped"
+    elif age <= HEARTBEAT_FRESH.total_seconds() and pid_alive(row["pid"]):
+        state = "running"
+    else:
+        state = "stale"
+    return {"state": state, "running": state == "running", "pid": row["pid"],
+            "started_at": row["started_at"], "heartbeat_at": row["heartbeat_at"],
+            "heartbeat_age_seconds": round(age), "stopped_at": row["stopped_at"],
+            "config": row["config"]}
+
+
+def pid_alive(pid: int) -> bool:
+    """Tell whether a process with this pid exists on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+def source_entry(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Return one source's status from a storage.health.status_rows row."""
+    return {"id": row["id"], "name": row["name"], "kind": row["kind"],
+            "enabled": bool(row["enabled"]), "state": row["state"], "since": row["since"],
+            "reason": row["reason"] or None, "last_run_at": row["last_run_at"],
+            "last_run_status": row["run_status"], "next_run_at": row["next_run_at"],
+            "new_24h": row["new_24h"], "last_error": row["last_error"],
+            "last_error_at": row["last_error_at"]}
+
+
+def print_status(console: Console, status: Mapping[str, Any]) -> None:
+    """Print the sources table, then one line each for daemon, alerts, notices, archive."""
+    running = status["daemon"]["running"]
+    table = Table("source", "state", "last run", "next run", "new 24h", "last error")
+    for src in status["sources"]:
+        last_run = (f"{short_time(src['last_run_at'])} {src['last_run_status']}"
+                    if src["last_run_at"] else "never")
+        error = (f"{short_time(src['last_error_at'])} {src['last_error']}"
+                 if src["last_error"] else "")
+        table.add_row(Text(src["id"] + ("" if src["enabled"] else " (off)")),
+                      Text(src["state"], style=STATE_STYLES.get(src["state"], "")),
+                      Text(last_run),
+                      Text(short_time(src["next_run_at"]) if running else "-"),
+                      str(src["new_24h"]), Text(shorten(error, 70)))
+    console.print(table)
+    deliveries, notices, archive = status["deliveries"], status["notices"], status["archive"]
+    for label, text in (
+        ("daemon", daemon_line(status["daemon"])),
+        ("alerts", f"{deliveries['pending']} pending, {deliveries['failed']} failed, "
+                   f"{deliveries['given_up']} given up, {deliveries['sent']} sent"),
+        ("notices", f"{notices['pending']} pending, {notices['failed']} failed, "
+                    f"{notices['given_up']} given up, {notices['sent']} sent"),
+        ("archive", f"{archive['path']}: {archive['bytes'] / 1e6:.1f} MB, "
+                    f"{archive['articles']:,} articles"),
+    ):
+        console.print(f"{label + ':':9}{text}", markup=False, highlight=False)
+
+
+def daemon_line(daemon: Mapping[str, Any]) -> str:
+    """Return the daemon's state in words."""
+    state = daemon["state"]
+    if state == "none":
+        return "not running (no daemon has run on this archive)"
+    if state == "stopped":
+        return f"not running (stopped at {short_time(daemon['stopped_at'])}, pid {daemon['pid']})"
+    age = ago(daemon["heartbeat_age_seconds"])
+    if state == "running":
+        return (f"running, pid {daemon['pid']}, heartbeat {age} ago, "
+                f"since {short_time(daemon['started_at'])}")
+    return (f"not running (pid {daemon['pid']} did not stop cleanly; "
+            f"last heartbeat {age} ago)")
+
+
+def short_time(value: str | None) -> str:
+    """Return an ISO time as ``2026-11-23 18:00`` (all stored times are KST), or ``-``."""
+    return value[:16].replace("T", " ") if value else "-"
+
+
+def shorten(text: str, width: int) -> str:
+    """Return text on one line, cut to width characters with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def ago(seconds: float) -> str:
+    """Return a duration as ``12 s``, ``5 min``, ``3 h`` or ``2 d``."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return f"{max(int(seconds), 0)} s"
