@@ -10,6 +10,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from collections.abc import Sequence
+from email.message import EmailMessage
 
 import httpx
 
@@ -43,7 +44,12 @@ def _payload(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None
 def post_webhook(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None,
                  timeout: float, delivery_id: str, client: httpx.Client | None = None) -> None:
     """POST the channel's payload; raise DeliveryError on failure."""
-    body = _payload(channel, alerts, digest)
+    post_json(channel, _payload(channel, alerts, digest), timeout, delivery_id, client)
+
+
+def post_json(channel: ChannelConfig, body: bytes, timeout: float, delivery_id: str,
+              client: httpx.Client | None = None) -> None:
+    """POST a JSON body to a webhook channel (signed if it has a secret); raise DeliveryError."""
     headers = {"Content-Type": "application/json; charset=utf-8",
                "User-Agent": "medradar-alerts/0.1", "X-Medradar-Delivery": delivery_id}
     if channel.secret:
@@ -69,7 +75,12 @@ def post_webhook(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | 
 def send_email(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None,
                timeout: float) -> None:
     """Send the alerts as one e-mail; raise DeliveryError on failure."""
-    message = render_email(alerts, channel.sender, channel.recipients, digest)
+    send_message(channel, render_email(alerts, channel.sender, channel.recipients, digest),
+                 timeout)
+
+
+def send_message(channel: ChannelConfig, message: EmailMessage, timeout: float) -> None:
+    """Send one e-mail through the channel's SMTP server; raise DeliveryError on failure."""
     context = ssl.create_default_context(cafile=channel.ca_file or None)
     try:
         if channel.security == "tls":

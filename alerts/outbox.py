@@ -16,7 +16,7 @@ from alerts.errors import DeliveryError
 from alerts.render import Alert
 from crawler.backoff import backoff_delay
 from monitor.config import Config, parse_duration
-from storage.alerts import due_deliveries, mark_failed, mark_retry, mark_sent
+from storage.alerts import claim_due, mark_failed, mark_retry, mark_sent
 from storage.db import Archive
 from storage.normalize import KST, squash
 from storage.search import snippet
@@ -72,7 +72,7 @@ def deliver_due(archive: Archive, config: Config, sender: Sender | None = None,
     now = now or datetime.now(KST)
     report = DeliveryReport()
     give_up_before = (now - parse_duration(config.alerts.give_up_after)).isoformat()
-    due = due_deliveries(archive, now.isoformat(timespec="seconds"))
+    due = claim_due(archive, now.isoformat(timespec="seconds"), config.alerts.timeout)
     if not due:
         return report
     with httpx.Client() as client:  # one connection pool for the whole pass

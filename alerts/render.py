@@ -217,3 +217,46 @@ def render_email(alerts: Sequence[Alert], sender: str, recipients: Sequence[str]
     message.set_content("\n".join(text_lines), charset="utf-8")
     message.add_alternative("".join(html_parts), subtype="html", charset="utf-8")
     return message
+
+
+@dataclass(frozen=True)
+class Notice:
+    """An ops message: a source changed health state."""
+
+    notice_id: int
+    source_id: str
+    source_name: str
+    state: str
+    previous: str
+    message: str
+    at: str
+
+
+def render_notice(kind: str, notice: Notice) -> dict[str, Any]:
+    """Return the JSON payload of an ops message for a webhook channel kind."""
+    if kind == "slack":
+        icon = ":white_check_mark:" if notice.state not in ("failing", "blocked") else ":warning:"
+        return {"text": f"{icon} {slack_escape(notice.message)}"}
+    if kind == "teams":
+        return {"type": "message", "attachments": [{
+            "contentType": "application/vnd.microsoft.card.adaptive",
+            "content": {"type": "AdaptiveCard", "version": "1.4", "body": [
+                {"type": "TextBlock", "text": notice.message, "wrap": True}]}}]}
+    if kind == "discord":
+        return {"content": _md_escape(notice.message)[:2000],
+                "allowed_mentions": {"parse": []}}
+    return {"version": WEBHOOK_VERSION, "type": "source_health", "source": notice.source_id,
+            "source_name": notice.source_name, "state": notice.state,
+            "previous": notice.previous, "message": notice.message, "at": notice.at}
+
+
+def render_notice_email(notice: Notice, sender: str, recipients: Sequence[str]) -> EmailMessage:
+    """Return an ops message as a plain-text e-mail."""
+    message = EmailMessage()
+    message["Subject"] = safe_subject(f"[medradar] {notice.message}")
+    message["From"] = formataddr(("medradar", sender)) if "<" not in sender else sender
+    message["To"] = ", ".join(recipients)
+    message.set_content(f"{notice.message}\n\nsource: {notice.source_id}\n"
+                        f"state: {notice.previous} → {notice.state}\nat: {notice.at}\n",
+                        charset="utf-8")
+    return message

@@ -81,9 +81,14 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
     on_event: EventHandler | None = None,
     log_level: str = "WARNING",
+    install_logging: bool = True,
 ) -> list[RunSummary]:
-    """Crawl the given sources once, concurrently; return each one's run record."""
-    process = CrawlerProcess(build_settings(config, overrides, log_level))
+    """Crawl the given sources once, concurrently; return each one's run record.
+
+    ``install_logging=False`` keeps the caller's logging set-up (the daemon's format).
+    """
+    process = CrawlerProcess(build_settings(config, overrides, log_level),
+                             install_root_handler=install_logging)
     crawlers: list[tuple[str, Crawler]] = []
     for source in sources:
         crawler = process.create_crawler(FAMILIES[source.kind])

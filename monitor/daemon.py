@@ -1,180 +1,506 @@
-"""``medradar run``: crawl every enabled source on its own schedule (APScheduler 3.x).
+"""``medradar run``: keep watch on every enabled source, on its own schedule (APScheduler 3.x).
 
-Each crawl runs as its own process (``medradar crawl SOURCE``), as Scrapy recommends for
-crawls started from another application: the reactor is never restarted, a crawl that hangs
-is killed on a time limit, and a crash of one crawl cannot take the scheduler down.
+One job per source (its ``every`` interval with jitter, or its ``cron``), a dispatch job for
+due alert retries and digests, one job per digest schedule; timezone Asia/Seoul. A source job
+first probes the source's entry pages from this process (cheap); only when they changed does
+it start a crawl process (``python -m monitor.child``): Scrapy's reactor cannot restart, and a
+crash, hang or leak of one crawl must not take the daemon down. A crawl over the time limit is
+killed with its process group and recorded as timed out. After each crawl the source's health
+is assessed from its recent runs, and a change into or out of failing/blocked queues one ops
+message per ``[health] channels`` entry.
 
-This is the first cut of the daemon; source health, alerts, ``medradar status`` and the HTTP
-endpoints come with the daemon issue.
+SIGTERM/SIGINT stop new jobs, pass SIGTERM on to running crawls (Scrapy stores what it
+has and closes the run), kill those still running after ``[daemon] grace``, and exit 0. SIGHUP, or a change of the config file, reloads it; a bad file is refused
+with the error logged and the running configuration kept.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+import os
 import signal
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
+import httpx
 from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from monitor.config import Config, SourceConfig
+from crawler.entries import entries_of
+from crawler.probe import PageState, probe
+from monitor.config import Config, SourceConfig, default_config_text, parse_config
+from monitor.errors import ConfigError
+from monitor.health import needs_notice, next_state, notice_text
+from monitor.logs import setup_logging, update_secrets
+from storage import Archive, open_archive
+from storage.health import (
+    add_notices,
+    close_child_run,
+    daemon_heartbeat,
+    daemon_started,
+    recent_runs,
+    set_health,
+    set_schedule,
+    source_health,
+)
+from storage.normalize import KST
+from storage.runs import mark_interrupted
 
 logger = logging.getLogger("medradar.daemon")
-KST = "Asia/Seoul"
-MAX_PARALLEL_CRAWLS = 2
-
-
-def medradar_command(config_path: str | None, *args: str) -> list[str]:
-    """Return the command line of a medradar subcommand run by the daemon."""
-    command = [sys.executable, "-m", "monitor"]
-    if config_path:
-        command += ["--config", config_path]
-    return [*command, *args]
-
-
-class _Children:
-    """The crawl processes running now, so that a stop can pass SIGTERM on to them."""
-
-    def __init__(self) -> None:
-        self.stopping = threading.Event()
-        self._lock = threading.Lock()
-        self._procs: set[subprocess.Popen[str]] = set()
-
-    def start(self, command: list[str]) -> subprocess.Popen[str] | None:
-        """Start a crawl process unless the daemon is stopping."""
-        with self._lock:
-            if self.stopping.is_set():
-                return None
-            proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    text=True)
-            self._procs.add(proc)
-            return proc
-
-    def done(self, proc: subprocess.Popen[str]) -> None:
-        """Forget a finished crawl process."""
-        with self._lock:
-            self._procs.discard(proc)
-
-    def stop(self) -> None:
-        """Refuse new crawls and ask the running ones to stop (Scrapy stops gracefully)."""
-        with self._lock:
-            self.stopping.set()
-            for proc in self._procs:
-                proc.send_signal(signal.SIGTERM)
-
-
-CHILDREN = _Children()
-
-
-def run_child(command: list[str], time_limit: float, what: str) -> tuple[int, str] | None:
-    """Run a child medradar process to its end; return (exit code, stderr), or None when it
-    did not start (the daemon is stopping, or it could not start) or was killed."""
-    try:
-        proc = CHILDREN.start(command)
-    except OSError:  # top of a scheduled job: record the failure, keep the schedule
-        logger.exception("%s could not be started", what)
-        return None
-    if proc is None:
-        return None  # the daemon is stopping: queued jobs do not start
-    try:
-        _, stderr = proc.communicate(timeout=time_limit)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        logger.error("%s killed after the %.0fs time limit", what, time_limit)
-        return None
-    finally:
-        CHILDREN.done(proc)
-    return proc.returncode, stderr
-
-
-def crawl_source(source_id: str, config_path: str | None, time_limit: float) -> None:
-    """Scheduled job: crawl one source in a child process and log the outcome."""
-    started = datetime.now()
-    done = run_child(medradar_command(config_path, "crawl", source_id), time_limit,
-                     f"crawl of {source_id}")
-    if done is None:
-        return
-    returncode, stderr = done
-    took = (datetime.now() - started).total_seconds()
-    if CHILDREN.stopping.is_set():
-        logger.info("crawl of %s stopped with the daemon after %.1fs", source_id, took)
-    elif returncode == 0:
-        logger.info("crawled %s in %.1fs", source_id, took)
-    else:
-        reason = (stderr.strip().splitlines() or ["no message"])[-1]
-        logger.error("crawl of %s failed (exit %s): %s", source_id, returncode, reason)
-
-
-def send_alerts(config_path: str | None) -> None:
-    """Scheduled job: deliver due alerts and digests in a child process."""
-    done = run_child(medradar_command(config_path, "alerts", "send"), 600, "alert delivery")
-    if done is None:
-        return
-    returncode, stderr = done
-    summary = (stderr.strip().splitlines() or [""])[0]
-    if returncode != 0:
-        logger.error("alert delivery failed (exit %s): %s", returncode, summary)
-    elif summary and not summary.startswith("alerts: 0 sent, 0 to retry, 0 failed, 0 given up"):
-        logger.info("%s", summary)
+TIMEZONE = "Asia/Seoul"
+HEARTBEAT_SECONDS = 15
+WATCH_SECONDS = 2
 
 
 def trigger_for(source: SourceConfig) -> IntervalTrigger | CronTrigger:
     """Return the source's trigger: its cron expression, else its interval with jitter."""
     if source.cron:
-        return CronTrigger.from_crontab(source.cron, timezone=KST)
+        return CronTrigger.from_crontab(source.cron, timezone=TIMEZONE)
     seconds = source.interval.total_seconds()
     # Jitter spreads sources that share an interval so they do not all fire together.
-    return IntervalTrigger(seconds=seconds, jitter=min(seconds * 0.1, 60), timezone=KST)
+    return IntervalTrigger(seconds=seconds, jitter=min(seconds * 0.1, 60), timezone=TIMEZONE)
 
 
-def build_scheduler(config: Config, config_path: str | None) -> BlockingScheduler:
-    """Return a scheduler with one crawl job per enabled source."""
-    # Each crawl is a process with its own extraction workers: at most two at a time keeps a
-    # daemon with twenty sources within a small machine's memory. Due crawls wait their turn.
-    scheduler = BlockingScheduler(timezone=KST,
-                                  executors={"default": ThreadPoolExecutor(MAX_PARALLEL_CRAWLS)})
-    now = datetime.now(scheduler.timezone)
-    for index, source in enumerate(s for s in config.sources if s.enabled):
-        interval = source.interval.total_seconds()
-        scheduler.add_job(
-            crawl_source, trigger_for(source),
-            args=[source.id, config_path, max(interval * 4, 600)],
-            id=f"crawl:{source.id}", name=f"crawl {source.id}", max_instances=1, coalesce=True,
-            misfire_grace_time=int(max(interval, 60)),
-            # Start at once, staggered by a second per source.
-            next_run_time=now + timedelta(seconds=index),
-        )
-    if config.channels:
-        # Retries fall due between crawls; digests fall due on their own schedules.
-        scheduler.add_job(send_alerts, IntervalTrigger(seconds=60, timezone=KST),
-                          args=[config_path], id="alerts:dispatch", name="send due alerts",
-                          max_instances=1, coalesce=True, misfire_grace_time=60)
-        for digest in sorted({r.digest for r in config.rules if r.digest != "immediate"}):
-            scheduler.add_job(send_alerts, CronTrigger.from_crontab(digest, timezone=KST),
-                              args=[config_path], id=f"alerts:digest:{digest}",
-                              name=f"digest {digest}", max_instances=1, coalesce=True,
-                              misfire_grace_time=3600)
-    return scheduler
+def first_run_time(source: SourceConfig, last: datetime | None, now: datetime,
+                   stagger: float) -> datetime:
+    """When a source runs first after a start: now if overdue (or new), else when due."""
+    if last is None:
+        return now + timedelta(seconds=stagger)
+    if source.cron:
+        due = CronTrigger.from_crontab(source.cron, timezone=TIMEZONE).get_next_fire_time(
+            None, last)
+    else:
+        due = last + source.interval
+    if due is None or due <= now:
+        return now + timedelta(seconds=stagger)
+    return due  # type: ignore[no-any-return]
 
 
-def run_daemon(config: Config, config_path: str | None) -> None:
-    """Run the scheduler until SIGTERM or SIGINT."""
-    scheduler = build_scheduler(config, config_path)
+class Crawls:
+    """The crawl processes running now: start, time-limit, stop on shutdown."""
+
+    def __init__(self, limit: int) -> None:
+        self.stopping = threading.Event()
+        self.slots = threading.BoundedSemaphore(limit)
+        self.waiting = 0
+        self._lock = threading.Lock()
+        self._procs: dict[int, subprocess.Popen[bytes]] = {}
+
+    @property
+    def running(self) -> int:
+        """How many crawl processes run now."""
+        return len(self._procs)
+
+    def run(self, job: dict[str, Any], time_limit: float) -> tuple[int, int | None] | None:
+        """Run one crawl process; return (pid, exit code, None when killed) or None if the
+        daemon is stopping."""
+        with self._lock:
+            self.waiting += 1
+        try:
+            while not self.slots.acquire(timeout=0.5):
+                if self.stopping.is_set():
+                    return None
+        finally:
+            with self._lock:
+                self.waiting -= 1
+        try:
+            with self._lock:
+                if self.stopping.is_set():
+                    return None
+                # Its own process group: a time-limit kill takes its extraction workers too.
+                proc = subprocess.Popen([sys.executable, "-m", "monitor.child"],
+                                        stdin=subprocess.PIPE, start_new_session=True)
+                self._procs[proc.pid] = proc
+            assert proc.stdin is not None
+            try:
+                proc.stdin.write(json.dumps({**job, "parent": os.getpid()}).encode())
+                proc.stdin.close()
+            except OSError:
+                pass  # the child died at once; its exit code tells
+            try:
+                return proc.pid, proc.wait(timeout=time_limit)
+            except subprocess.TimeoutExpired:
+                self.kill(proc)
+                return proc.pid, None
+            finally:
+                with self._lock:
+                    self._procs.pop(proc.pid, None)
+        finally:
+            self.slots.release()
+
+    @staticmethod
+    def kill(proc: subprocess.Popen[bytes]) -> None:
+        """Kill a crawl process and its process group (extraction workers)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+    def stop(self, grace: float) -> None:
+        """Refuse new crawls; ask running ones to stop (Scrapy closes them cleanly: what was
+        fetched is stored, the run is closed as interrupted), and kill what still runs when
+        ``grace`` seconds are over."""
+        self.stopping.set()
+        with self._lock:
+            procs = list(self._procs.values())
+        for proc in procs:
+            logger.info("stopping the crawl process %d", proc.pid)
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                logger.warning("killing the crawl process %d: grace period over", proc.pid)
+                self.kill(proc)
+
+
+class Daemon:
+    """The scheduler, its jobs and the state they share."""
+
+    def __init__(self, config: Config, config_path: str | None, log_format: str) -> None:
+        self.config = config
+        self.config_path = config_path
+        self.config_text = (Path(config_path).read_text(encoding="utf-8") if config_path
+                            else default_config_text())
+        self.config_mtime = self._mtime()
+        self.log_format = log_format
+        self.archive: Archive = open_archive(config.archive_path)
+        self.db_lock = threading.Lock()  # one connection, shared by the job threads
+        self.alerts_archive: Archive | None = None  # the alerts thread's own connection
+        self.crawls = Crawls(config.daemon.max_crawls)
+        self.client = httpx.Client(
+            timeout=min(config.crawl.timeout, 15), follow_redirects=True,
+            headers={"User-Agent": config.crawl.user_agent,
+                     "Accept-Language": "ko-KR,ko;q=0.9"})
+        self.known: dict[str, dict[str, PageState]] = {}  # probe state after a clean crawl
+        self.last_crawl: dict[str, float] = {}  # monotonic time of each source's last crawl
+        self.stats: dict[str, float] = {
+            "probes_total": 0, "probes_unchanged_total": 0, "crawls_started_total": 0,
+            "crawls_timed_out_total": 0, "crawls_failed_total": 0, "reloads_total": 0,
+            "reload_failures_total": 0}
+        self.stop_requested = threading.Event()
+        self.reload_requested = threading.Event()
+        self.scheduler = BackgroundScheduler(timezone=TIMEZONE, executors={
+            # Probes and waiting crawls hold a thread; crawl processes are bounded separately.
+            "default": ThreadPoolExecutor(config.daemon.max_crawls + 4),
+            "alerts": ThreadPoolExecutor(1)})
+
+    # -- scheduling -------------------------------------------------------------------------
+
+    def _mtime(self) -> float | None:
+        if not self.config_path:
+            return None
+        try:
+            return os.stat(self.config_path).st_mtime
+        except OSError:
+            return None
+
+    def schedule_sources(self, first: bool) -> None:
+        """Add, change or remove source jobs to match the configuration."""
+        sources = {s.id: s for s in self.config.sources if s.enabled}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("crawl:") and job.id[6:] not in sources:
+                job.remove()
+        with self.db_lock:
+            last = self._last_looks()
+        now = datetime.now(KST)
+        for index, source in enumerate(sources.values()):
+            job_id = f"crawl:{source.id}"
+            existing = self.scheduler.get_job(job_id)
+            if existing is not None and not first:
+                if existing.args[1] != source:
+                    existing.modify(args=[source.id, source])
+                    existing.reschedule(trigger_for(source))
+                continue
+            interval = source.interval.total_seconds()
+            self.scheduler.add_job(
+                self.source_job, trigger_for(source), args=[source.id, source], id=job_id,
+                name=f"crawl {source.id}", max_instances=1, coalesce=True,
+                misfire_grace_time=int(max(interval, 60)), replace_existing=True,
+                next_run_time=first_run_time(source, last.get(source.id), now, index * 0.2))
+
+    def _last_looks(self) -> dict[str, datetime]:
+        looks: dict[str, datetime] = {}
+        for source_id, row in source_health(self.archive).items():
+            if row.get("checked_at"):
+                looks[source_id] = datetime.fromisoformat(row["checked_at"])
+        return looks
+
+    def schedule_alerts(self) -> None:
+        """(Re)create the dispatch job and one job per digest schedule."""
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("alerts:"):
+                job.remove()
+        if not self.config.channels:
+            return
+        seconds = self.config.daemon.seconds("dispatch_every")
+        self.scheduler.add_job(self.dispatch_job, IntervalTrigger(seconds=seconds,
+                                                                  timezone=TIMEZONE),
+                               id="alerts:dispatch", name="send due alerts", executor="alerts",
+                               max_instances=1, coalesce=True, misfire_grace_time=60)
+        for digest in sorted({r.digest for r in self.config.rules if r.digest != "immediate"}):
+            self.scheduler.add_job(self.dispatch_job, CronTrigger.from_crontab(
+                digest, timezone=TIMEZONE), id=f"alerts:digest:{digest}",
+                name=f"digest {digest}", executor="alerts", max_instances=1, coalesce=True,
+                misfire_grace_time=3600)
+
+    # -- jobs -------------------------------------------------------------------------------
+
+    def source_job(self, source_id: str, source: SourceConfig) -> None:
+        """Scheduled job: probe one source, crawl it if needed, assess its health."""
+        try:
+            self._look_at(source)
+        except Exception:  # top of a scheduled job: log it; the schedule goes on
+            logger.exception("the job of %s failed", source_id)
+
+    def _look_at(self, source: SourceConfig) -> None:
+        if self.crawls.stopping.is_set():
+            return
+        config = self.config
+        full_due = (time.monotonic() - self.last_crawl.get(source.id, -1e12)
+                    >= config.daemon.seconds("full_crawl_every"))
+        known = self.known.get(source.id)
+        result = None
+        if config.daemon.probe and known is not None and not full_due:
+            self.stats["probes_total"] += 1
+            result = probe(self.client, entries_of(source).all(), known,
+                           config.crawl.max_page_bytes)
+            if not result.changed:
+                self.stats["probes_unchanged_total"] += 1
+                self.known[source.id] = result.pages
+                self._note_look(source.id)
+                return
+            logger.debug("%s: %s", source.id, result.reason)
+        elif config.daemon.probe:
+            # Fingerprint the entry pages now, before the crawl, so nothing published during
+            # the crawl is taken as seen.
+            result = probe(self.client, entries_of(source).all(), {},
+                           config.crawl.max_page_bytes)
+        self._crawl(source, result.pages if result else None)
+
+    def _crawl(self, source: SourceConfig, pages: dict[str, PageState] | None) -> None:
+        started_at = datetime.now(KST).isoformat(timespec="seconds")
+        started = time.monotonic()
+        job = {"config_text": self.config_text, "origin": self.config.origin,
+               "base_dir": self.config.base_dir, "sources": [source.id],
+               "log_format": self.log_format}
+        time_limit = self.config.daemon.seconds("time_limit")
+        outcome = self.crawls.run(job, time_limit)
+        if outcome is None:
+            return  # the daemon is stopping
+        self.stats["crawls_started_total"] += 1
+        self.last_crawl[source.id] = started
+        pid, code = outcome
+        took = time.monotonic() - started
+        with self.db_lock:
+            if code is None:
+                self.stats["crawls_timed_out_total"] += 1
+                message = f"crawl killed after the {time_limit:.0f}s time limit"
+                logger.error("%s: %s", source.id, message)
+                close_child_run(self.archive, source.id, pid, started_at, "timed_out", message)
+            elif self.crawls.stopping.is_set():
+                close_child_run(self.archive, source.id, pid, started_at, "interrupted",
+                                "stopped with the daemon")
+                return
+            elif code != 0:
+                self.stats["crawls_failed_total"] += 1
+                message = f"crawl process exited with code {code}"
+                logger.error("%s: %s", source.id, message)
+                close_child_run(self.archive, source.id, pid, started_at, "failed", message)
+            run = self._assess(source)
+        if run is None:
+            return
+        logger.info("crawled %s in %.1fs: %s, %d new, %d links, %d errors", source.id, took,
+                    run["status"], run["new_articles"], run["links_found"], run["errors"])
+        if run["status"] == "ok" and run["complete"] and pages is not None:
+            self.known[source.id] = pages
+        else:
+            self.known.pop(source.id, None)  # probe again from scratch after a bad run
+
+    def _assess(self, source: SourceConfig) -> dict[str, Any] | None:
+        """Update the source's health from its recent runs; queue ops notices on a change."""
+        failing_after = self.config.health.failing_after
+        runs = recent_runs(self.archive, source.id, failing_after + 5)
+        if not runs:
+            return None
+        previous = source_health(self.archive).get(source.id, {}).get("state") or "unknown"
+        assessment = next_state(previous, runs, failing_after)
+        if assessment is not None:
+            set_health(self.archive, source.id, assessment.state, assessment.reason,
+                       runs[0]["id"])
+            if needs_notice(previous, assessment.state) and not (
+                    previous == "unknown" and assessment.state not in ("failing", "blocked")):
+                logger.warning("%s: %s → %s %s", source.id, previous, assessment.state,
+                               assessment.reason)
+                if self.config.health.channels:
+                    add_notices(self.archive, list(self.config.health.channels), source.id,
+                                assessment.state, previous,
+                                notice_text(source.name, previous, assessment.state,
+                                            assessment.reason))
+                    self.scheduler.add_job(self.dispatch_job, executor="alerts",
+                                           id="alerts:now", replace_existing=True)
+        return runs[0]
+
+    def _note_look(self, source_id: str) -> None:
+        job = self.scheduler.get_job(f"crawl:{source_id}")
+        next_run = job.next_run_time.isoformat(timespec="seconds") if job and \
+            job.next_run_time else None
+        with self.db_lock:
+            set_schedule(self.archive, {source_id: (
+                datetime.now(KST).isoformat(timespec="seconds"), next_run)})
+
+    def dispatch_job(self) -> None:
+        """Scheduled job: deliver due alerts (retries, digests) and ops notices."""
+        from alerts.notices import deliver_notices
+        from alerts.outbox import deliver_due
+
+        try:
+            if self.alerts_archive is None:
+                # Its own connection: a slow channel must not hold up recording crawls.
+                self.alerts_archive = open_archive(self.config.archive_path)
+            reports = [deliver_due(self.alerts_archive, self.config),
+                       deliver_notices(self.alerts_archive, self.config, self.client)]
+        except Exception:  # top of a scheduled job: log it; the schedule goes on
+            logger.exception("alert delivery failed")
+            return
+        for what, report in zip(("alerts", "ops notices"), reports, strict=True):
+            if report.sent or report.retried or report.failed or report.given_up:
+                logger.info("%s: %d sent, %d to retry, %d failed, %d given up", what,
+                            report.sent, report.retried, report.failed, report.given_up)
+            for error in report.errors[:3]:
+                logger.warning("%s delivery: %s", what, error)
+
+    # -- main loop --------------------------------------------------------------------------
+
+    def daemon_stats(self) -> dict[str, float]:
+        """Numbers for /metrics."""
+        return {**self.stats, "scheduler_running": float(self.scheduler.running and not
+                                                        self.stop_requested.is_set()),
+                "crawls_running": float(self.crawls.running),
+                "crawls_queued": float(self.crawls.waiting)}
+
+    def reload(self) -> None:
+        """Re-read the config file; keep the running configuration if the new one is bad."""
+        self.config_mtime = self._mtime()
+        if not self.config_path:
+            logger.info("reload: running the built-in default, nothing to re-read")
+            return
+        try:
+            text = Path(self.config_path).read_text(encoding="utf-8")
+            config = parse_config(text, self.config_path,
+                                  str(Path(self.config_path).resolve().parent))
+            if config.archive_path.resolve() != self.config.archive_path.resolve():
+                raise ConfigError("archive.path cannot change while the daemon runs; restart it")
+        except (ConfigError, OSError) as exc:
+            self.stats["reload_failures_total"] += 1
+            logger.error("config reload refused, the running configuration stays: %s", exc)
+            return
+        before = {s.id for s in self.config.sources if s.enabled}
+        after = {s.id for s in config.sources if s.enabled}
+        self.config, self.config_text = config, text
+        update_secrets(config.secrets())
+        self.schedule_sources(first=False)
+        self.schedule_alerts()
+        self.stats["reloads_total"] += 1
+        logger.info("config reloaded: %d source(s) (+%d, -%d), %d rule(s), %d channel(s)",
+                    len(after), len(after - before), len(before - after), len(config.rules),
+                    len(config.channels))
+
+    def write_schedule(self) -> None:
+        """Record the heartbeat and every source's next run for ``medradar status``."""
+        times: dict[str, tuple[str | None, str | None]] = {}
+        for job in self.scheduler.get_jobs():
+            if job.id.startswith("crawl:"):
+                next_run = job.next_run_time
+                times[job.id[6:]] = (None, next_run.isoformat(timespec="seconds")
+                                     if next_run else None)
+        with self.db_lock:
+            set_schedule(self.archive, times)
+            daemon_heartbeat(self.archive)
+
+    def run(self) -> None:
+        """Run until SIGTERM/SIGINT; reload on SIGHUP or a config file change."""
+        with self.db_lock:
+            mark_interrupted(self.archive)
+            daemon_started(self.archive, self.config_path or "<built-in default>")
+        self.schedule_sources(first=True)
+        self.schedule_alerts()
+        self.scheduler.start()
+        sources = sum(1 for s in self.config.sources if s.enabled)
+        logger.info("medradar daemon started: %d source(s), %d rule(s), archive %s",
+                    sources, len(self.config.rules), self.config.archive_path)
+        beat = 0.0
+        while not self.stop_requested.wait(WATCH_SECONDS):
+            if self.reload_requested.is_set():
+                self.reload_requested.clear()
+                self.reload()
+            elif self.config.daemon.watch_config and self._mtime() != self.config_mtime:
+                logger.info("config file changed, reloading")
+                self.reload()
+            if time.monotonic() - beat >= HEARTBEAT_SECONDS:
+                beat = time.monotonic()
+                self.write_schedule()
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop new jobs, stop running crawls within the grace period, record the stop."""
+        grace = self.config.daemon.seconds("grace")
+        logger.info("stopping: running crawls get %.0fs to wind down", grace)
+        self.scheduler.shutdown(wait=False)
+        self.crawls.stop(grace)
+        # Job threads record the crawls' outcomes; they end once their crawls have.
+        executor = self.scheduler._lookup_executor("default")
+        executor.shutdown(wait=True)
+        with self.db_lock:
+            daemon_heartbeat(self.archive, stopped=True)
+        self.scheduler._lookup_executor("alerts").shutdown(wait=True)
+        self.client.close()
+        self.archive.close()
+        if self.alerts_archive is not None:
+            self.alerts_archive.close()
+        logger.info("medradar daemon stopped")
+
+
+def run_daemon(config: Config, config_path: str | None, *, log_format: str = "text",
+               http: str | None = None) -> None:
+    """Run the daemon until SIGTERM or SIGINT (exit 0); SIGHUP reloads the config."""
+    setup_logging(log_format, "INFO", config.secrets())
+    # APScheduler logs every job start and end at INFO: with probes every minute per source
+    # that drowns the crawl outcomes we log ourselves.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    daemon = Daemon(config, config_path, log_format)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s, stopping", signal.Signals(signum).name)
-        CHILDREN.stop()
-        scheduler.shutdown(wait=False)
+        daemon.stop_requested.set()
+
+    def reload(_signum: int, _frame: FrameType | None) -> None:
+        daemon.reload_requested.set()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    jobs = len(scheduler.get_jobs())
-    logger.info("medradar daemon: %d source(s), archive %s", jobs, config.archive_path)
-    scheduler.start()
+    signal.signal(signal.SIGHUP, reload)
+    server = None
+    if http:
+        from monitor.web import start_http
+
+        stats: Callable[[], dict[str, float]] = daemon.daemon_stats
+        server = start_http(http, config.archive_path, stats)
+        logger.info("serving /healthz and /metrics on %s", server.url)
+    try:
+        daemon.run()
+    finally:
+        if server is not None:
+            server.close()

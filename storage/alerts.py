@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from storage.db import Archive, now_kst
@@ -54,13 +56,30 @@ def iter_articles(archive: Archive, since: str | None = None,
         f"WHERE {' AND '.join(where)} ORDER BY published_at DESC, id DESC", params)
 
 
-def due_deliveries(archive: Archive, now: str) -> list[dict[str, Any]]:
-    """Pending deliveries whose time has come, with their article and match, oldest first."""
+def claim_due(archive: Archive, now: str, seconds_per_row: float) -> list[dict[str, Any]]:
+    """Claim the pending deliveries due at ``now`` and return them with article and match.
+
+    Crawl processes and the daemon deliver concurrently; claiming moves the rows' next
+    attempt past the time this pass needs, in one write, so no other sender picks them up.
+    A sender killed mid-pass leaves its rows to be retried when that lease runs out.
+    """
+    token = secrets.token_hex(8)
+    with archive.db.atomic():
+        (count,) = archive.db.execute(
+            "SELECT count(*) FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?",
+            [now]).fetchone()
+        if not count:
+            return []
+        lease = (datetime.fromisoformat(now)
+                 + timedelta(seconds=60 + seconds_per_row * count)).isoformat(timespec="seconds")
+        archive.db.execute(
+            "UPDATE outbox SET next_attempt_at = ?, claim = ? "
+            "WHERE status = 'pending' AND next_attempt_at <= ?", [lease, token, now])
     return list(archive.db.query(
         "SELECT o.*, a.title, a.canonical_url AS url, a.source_id, a.published_at, a.author, "
         "a.body, m.terms FROM outbox o JOIN articles a ON a.id = o.article_id "
         "LEFT JOIN matches m ON m.rule_id = o.rule_id AND m.article_id = o.article_id "
-        "WHERE o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.id", [now]))
+        "WHERE o.claim = ? AND o.status = 'pending' ORDER BY o.id", [token]))
 
 
 def mark_sent(archive: Archive, ids: list[int]) -> None:

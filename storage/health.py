@@ -53,18 +53,22 @@ def set_schedule(archive: Archive, times: dict[str, tuple[str | None, str | None
              for source_id, (checked, next_run) in times.items()])
 
 
-def close_child_run(archive: Archive, source_id: str, pid: int, status: str,
-                    message: str) -> int:
+def close_child_run(archive: Archive, source_id: str, pid: int, started: str, status: str,
+                    message: str) -> int | None:
     """Record the end of a crawl process that could not record it itself; return the run id.
 
-    The run the process opened is closed with ``status`` (``timed_out`` or ``failed``); when
-    it died before opening one, a run is added so the failure is still on record.
+    The run the process left 'running' is closed with ``status`` (``timed_out``, ``failed``
+    or ``interrupted``); when the process died before opening a run, one is added so the
+    failure is on record. Only runs started at or after ``started`` (the process's start)
+    count, as pids are reused. A run the process finished itself is left as it is (None).
     """
     now = now_kst()
     with archive.db.atomic():
         row = archive.db.execute(
-            "SELECT id FROM crawl_runs WHERE source_id = ? AND pid = ? AND status = 'running' "
-            "ORDER BY id DESC LIMIT 1", [source_id, pid]).fetchone()
+            "SELECT id, status FROM crawl_runs WHERE source_id = ? AND pid = ? "
+            "AND started_at >= ? ORDER BY id DESC LIMIT 1", [source_id, pid, started]).fetchone()
+        if row and row[1] != "running":
+            return None
         if row:
             archive.db.execute(
                 "UPDATE crawl_runs SET status = ?, finished_at = ?, complete = 0, "

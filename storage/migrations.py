@@ -153,6 +153,8 @@ def m003_daemon(db: Database) -> None:
     # Errors on entry pages, and 401/403/429/451 or robots.txt refusals on any page.
     runs.add_column("entry_errors", int, not_null_default=0)  # type: ignore[union-attr]
     runs.add_column("blocked", int, not_null_default=0)  # type: ignore[union-attr]
+    # Which delivery pass holds a due row (see storage.alerts.claim_due).
+    db["outbox"].add_column("claim", str)  # type: ignore[union-attr]
     db.execute(
         """
         CREATE TABLE source_health (

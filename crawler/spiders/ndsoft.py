@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from scrapy import Request
 from scrapy.http import TextResponse
 
+from crawler.entries import entries_of
 from crawler.spiders.base import ArticleSpider
 from crawler.urls import article_id
 
-FEED_PATH = "/rss/allArticle.xml"
-LIST_PATH = "/news/articleList.html?view_type=sm"
 LIST_CONTAINERS = "#section-list, #sections, .article-list, .list-block, #user-container .altlist"
 
 
@@ -27,12 +26,9 @@ class NdsoftSpider(ArticleSpider):
 
     def start_requests_for(self) -> Iterable[Request]:
         """The feed (or the configured feeds) and list page 1."""
-        root = self.source.url.rstrip("/")
-        feeds = self.source.feeds or ([root + FEED_PATH] if root else [])
-        requests = [self.feed_request(url) for url in feeds]
-        lists = self.source.start_urls or ([root + LIST_PATH] if root else [])
-        requests.extend(self.list_request(url) for url in lists)
-        return requests
+        entries = entries_of(self.source)
+        return ([self.feed_request(url) for url in entries.feeds]
+                + [self.list_request(url) for url in entries.lists])
 
     def list_links(self, response: TextResponse) -> list[str]:
         """articleView links inside the main list container, one per idxno, page order."""

@@ -1,0 +1,68 @@
+"""Delivering ops messages (source health changes) from the notices table, with retries."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from alerts.channels import post_json, send_message
+from alerts.errors import DeliveryError
+from alerts.outbox import DeliveryReport, retry_delay
+from alerts.render import Notice, encode_json, render_notice, render_notice_email
+from monitor.config import Config, parse_duration
+from storage.db import Archive
+from storage.health import due_notices, mark_notice
+from storage.normalize import KST
+
+
+def to_notice(row: dict[str, Any], config: Config) -> Notice:
+    """Build the message data of one notices row."""
+    source = next((s for s in config.sources if s.id == row["source_id"]), None)
+    return Notice(notice_id=row["id"], source_id=row["source_id"],
+                  source_name=source.name if source else row["source_id"], state=row["state"],
+                  previous=row["previous"], message=row["message"], at=row["created_at"])
+
+
+def deliver_notices(archive: Archive, config: Config, client: httpx.Client | None = None,
+                    now: datetime | None = None) -> DeliveryReport:
+    """Send every ops message that is due; record each outcome in the notices table."""
+    now = now or datetime.now(KST)
+    report = DeliveryReport()
+    give_up_before = (now - parse_duration(config.alerts.give_up_after)).isoformat()
+    for row in due_notices(archive, now.isoformat(timespec="seconds")):
+        channel = config.channel(row["channel_id"])
+        if channel is None:
+            mark_notice(archive, row["id"], "failed",
+                        f"channel {row['channel_id']!r} is not configured")
+            report.failed += 1
+            continue
+        notice = to_notice(row, config)
+        try:
+            if channel.kind == "email":
+                send_message(channel, render_notice_email(notice, channel.sender,
+                                                          channel.recipients),
+                             config.alerts.timeout)
+            else:
+                post_json(channel, encode_json(render_notice(channel.kind, notice)),
+                          config.alerts.timeout, f"notice-{row['id']}", client)
+        except DeliveryError as exc:
+            report.errors.append(str(exc))
+            if not exc.retryable:
+                mark_notice(archive, row["id"], "failed", str(exc))
+                report.failed += 1
+            elif row["created_at"] < give_up_before:
+                mark_notice(archive, row["id"], "given_up",
+                            f"given up after {config.alerts.give_up_after}: {exc}")
+                report.given_up += 1
+            else:
+                wait = retry_delay(row["attempts"], config.alerts.retry_base,
+                                   config.alerts.retry_max, exc.retry_after)
+                due = (now + timedelta(seconds=wait)).isoformat(timespec="seconds")
+                mark_notice(archive, row["id"], "pending", str(exc), due)
+                report.retried += 1
+            continue
+        mark_notice(archive, row["id"], "sent")
+        report.sent += 1
+    return report
