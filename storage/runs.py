@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from storage.db import Archive, now_kst
@@ -72,7 +73,13 @@ def _alive(pid: int | None) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # A killed crawl whose parent died too stays a zombie where nothing reaps orphans (a
+    # container whose PID 1 is not an init); it answers kill(0) but runs no more.
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc (not Linux): trust kill(0)
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 def start_run(archive: Archive, source_id: str) -> int:
