@@ -87,8 +87,9 @@ def run_crawl(
 
     ``install_logging=False`` keeps the caller's logging set-up (the daemon's format).
     """
-    process = CrawlerProcess(build_settings(config, overrides, log_level),
-                             install_root_handler=install_logging)
+    settings = build_settings(config, overrides, log_level)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", install_logging, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawlers: list[tuple[str, Crawler]] = []
     for source in sources:
         crawler = process.create_crawler(FAMILIES[source.kind])

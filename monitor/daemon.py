@@ -10,8 +10,9 @@ is assessed from its recent runs, and a change into or out of failing/blocked qu
 message per ``[health] channels`` entry.
 
 SIGTERM/SIGINT stop new jobs, pass SIGTERM on to running crawls (Scrapy stores what it
-has and closes the run), kill those still running after ``[daemon] grace``, and exit 0. SIGHUP, or a change of the config file, reloads it; a bad file is refused
-with the error logged and the running configuration kept.
+has and closes the run), kill those still running after ``[daemon] grace``, and exit 0.
+SIGHUP, or a change of the config file, reloads it; a bad file is refused with the error
+logged and the running configuration kept.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from storage.health import (
     close_child_run,
     daemon_heartbeat,
     daemon_started,
+    last_looks,
     recent_runs,
     set_health,
     set_schedule,
@@ -232,10 +234,10 @@ class Daemon:
                 next_run_time=first_run_time(source, last.get(source.id), now, index * 0.2))
 
     def _last_looks(self) -> dict[str, datetime]:
+        """When each source was last probed or crawled, from the archive."""
         looks: dict[str, datetime] = {}
-        for source_id, row in source_health(self.archive).items():
-            if row.get("checked_at"):
-                looks[source_id] = datetime.fromisoformat(row["checked_at"])
+        for source_id, when in last_looks(self.archive).items():
+            looks[source_id] = datetime.fromisoformat(when)
         return looks
 
     def schedule_alerts(self) -> None:
@@ -313,7 +315,6 @@ class Daemon:
             elif self.crawls.stopping.is_set():
                 close_child_run(self.archive, source.id, pid, started_at, "interrupted",
                                 "stopped with the daemon")
-                return
             elif code != 0:
                 self.stats["crawls_failed_total"] += 1
                 message = f"crawl process exited with code {code}"

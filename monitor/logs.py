@@ -129,6 +129,8 @@ def setup_logging(fmt: str = "text", level: str = "INFO", secrets: Iterable[str]
         old.close()
     handler = _MedradarHandler(sys.stderr)
     handler.setFormatter(formatters[fmt]())
+    # On the handler too: Scrapy sets its own loggers to DEBUG and the root to NOTSET.
+    handler.setLevel(level.upper())
     root.addHandler(handler)
     root.setLevel(level.upper())
     for name in QUIET_LOGGERS:

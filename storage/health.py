@@ -24,6 +24,17 @@ def source_health(archive: Archive) -> dict[str, dict[str, Any]]:
     return {row["source_id"]: row for row in archive.db.query("SELECT * FROM source_health")}
 
 
+def last_looks(archive: Archive) -> dict[str, str]:
+    """Return when each source was last probed or crawled (ISO time), by source id."""
+    rows = archive.db.execute(
+        """SELECT source_id, max(at) FROM (
+             SELECT source_id, checked_at AS at FROM source_health WHERE checked_at IS NOT NULL
+             UNION ALL
+             SELECT source_id, max(started_at) FROM crawl_runs GROUP BY source_id)
+           GROUP BY source_id""").fetchall()
+    return {source_id: at for source_id, at in rows if at}
+
+
 def set_health(archive: Archive, source_id: str, state: str, reason: str | None,
                run_id: int | None) -> None:
     """Store a source's assessed state; ``since`` moves only when the state changes."""
