@@ -28,7 +28,8 @@ def to_notice(row: dict[str, Any], config: Config) -> Notice:
 def deliver_notices(archive: Archive, config: Config, client: httpx.Client | None = None,
                     now: datetime | None = None) -> DeliveryReport:
     """Send every ops message that is due; record each outcome in the notices table."""
-    now = now or datetime.now(KST)
+    # Stored times are ISO strings in Korea time: compare like with like.
+    now = (now or datetime.now(KST)).astimezone(KST)
     report = DeliveryReport()
     give_up_before = (now - parse_duration(config.alerts.give_up_after)).isoformat()
     for row in due_notices(archive, now.isoformat(timespec="seconds")):

@@ -69,7 +69,8 @@ def _groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 def deliver_due(archive: Archive, config: Config, sender: Sender | None = None,
                 now: datetime | None = None) -> DeliveryReport:
     """Send every delivery that is due now; record each outcome in the outbox."""
-    now = now or datetime.now(KST)
+    # Stored times are ISO strings in Korea time: compare like with like.
+    now = (now or datetime.now(KST)).astimezone(KST)
     report = DeliveryReport()
     give_up_before = (now - parse_duration(config.alerts.give_up_after)).isoformat()
     due = claim_due(archive, now.isoformat(timespec="seconds"), config.alerts.timeout)

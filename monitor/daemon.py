@@ -188,6 +188,7 @@ class Daemon:
                      "Accept-Language": "ko-KR,ko;q=0.9"})
         self.known: dict[str, dict[str, PageState]] = {}  # probe state after a clean crawl
         self.last_crawl: dict[str, float] = {}  # monotonic time of each source's last crawl
+        self.refused: set[str] = set()  # sources whose last run met 403/429/robots refusals
         self.stats: dict[str, float] = {
             "probes_total": 0, "probes_unchanged_total": 0, "crawls_started_total": 0,
             "crawls_timed_out_total": 0, "crawls_failed_total": 0, "reloads_total": 0,
@@ -285,9 +286,10 @@ class Daemon:
                 self._note_look(source.id)
                 return
             logger.debug("%s: %s", source.id, result.reason)
-        elif config.daemon.probe:
+        elif config.daemon.probe and source.id not in self.refused:
             # Fingerprint the entry pages now, before the crawl, so nothing published during
-            # the crawl is taken as seen.
+            # the crawl is taken as seen. (Not where robots.txt or the server refused us: the
+            # crawl checks robots.txt, the probe does not.)
             result = probe(self.client, entries_of(source).all(), {},
                            config.crawl.max_page_bytes)
         self._crawl(source, result.pages if result else None)
@@ -325,6 +327,10 @@ class Daemon:
             return
         logger.info("crawled %s in %.1fs: %s, %d new, %d links, %d errors", source.id, took,
                     run["status"], run["new_articles"], run["links_found"], run["errors"])
+        if run.get("blocked"):
+            self.refused.add(source.id)
+        else:
+            self.refused.discard(source.id)
         if run["status"] == "ok" and run["complete"] and pages is not None:
             self.known[source.id] = pages
         else:

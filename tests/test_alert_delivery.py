@@ -305,3 +305,38 @@ def test_crawl_killed_after_storing_still_sends_each_alert_once(
     run_cli("--config", str(config), "alerts", "send")
     urls = [a["article"]["url"] for got in receiver.received for a in got.json()["alerts"]]
     assert len(urls) == len(set(urls)) == matches(config)
+
+
+def test_ops_notices_survive_a_dead_webhook_and_reach_email(
+    tmp_path: Path, outlet: OutletServer, receiver: Receiver, smtp: tuple[Sink, int]
+) -> None:
+    from alerts.notices import deliver_notices
+    from storage.health import add_notices
+
+    sink, port = smtp
+    channels = hook("webhook", receiver.url("/ops")) + (
+        f'\n[[channels]]\nid = "mail"\nkind = "email"\nsmtp_host = "127.0.0.1"\n'
+        f'smtp_port = {port}\nsecurity = "none"\nsender = "radar@example.kr"\n'
+        'recipients = ["ops@example.kr"]\n')
+    config_path = configure(tmp_path, outlet, channels, ["webhook"])
+    config = load_config(str(config_path))
+    archive = open_archive(config.archive_path)
+    try:
+        add_notices(archive, ["webhook", "mail"], "medinews", "failing", "degraded",
+                    "medradar: 메디인뉴스 is failing: list: HTTP 500")
+        receiver.mode = "500"
+        first = deliver_notices(archive, config)
+        assert (first.sent, first.retried) == (1, 1), first
+        assert len(sink.messages) == 1, "the e-mail went out while the webhook was down"
+        receiver.mode = "ok"
+        later = datetime.now().astimezone() + timedelta(hours=2)
+        second = deliver_notices(archive, config, now=later)
+        assert (second.sent, second.retried) == (1, 0), second
+        third = deliver_notices(archive, config, now=later + timedelta(hours=1))
+        assert third.sent == 0, "a sent notice is not sent again"
+    finally:
+        archive.close()
+    got = receiver.received[-1].json()
+    assert (got["type"], got["state"], got["source"]) == ("source_health", "failing", "medinews")
+    message = email.message_from_bytes(sink.messages[0], policy=policy.default)
+    assert "메디인뉴스 is failing" in str(message["Subject"])

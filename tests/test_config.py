@@ -137,6 +137,11 @@ ERRORS = [
      + source('kind = "ndsoft"\nurl = "https://a.kr"\nevery = "1x"', "bad-one"),
      ["sources[1]", "every", "'bad-one'"]),
     ("[[sources]\n", ["not valid TOML"]),
+    ('[daemon]\ntime_limit = "0.5s"\n', ["daemon.time_limit", "shorter than 1s"]),
+    ("[daemon]\nmax_crawls = 0\n", ["daemon.max_crawls"]),
+    ('[daemon]\ngrace = "soon"\n', ["daemon.grace", "not a duration"]),
+    ('[health]\nchannels = ["ops"]\n', ["health.channels", "unknown channel 'ops'"]),
+    ("[health]\nfailing_after = 0\n", ["health.failing_after"]),
 ]
 ERROR_IDS = [
     "unknown_top_level_key", "unknown_archive_key", "unknown_crawl_key", "negative_delay",
@@ -144,7 +149,8 @@ ERROR_IDS = [
     "bad_feed_url", "bad_start_url", "id_uppercase", "id_with_space", "unknown_kind",
     "listing_without_pattern", "rss_without_feeds", "ndsoft_without_url", "bad_every",
     "every_without_unit", "max_pages_zero", "missing_name", "second_source_named",
-    "invalid_toml",
+    "invalid_toml", "daemon_time_limit_too_short", "daemon_no_crawls", "daemon_bad_grace",
+    "health_unknown_channel", "health_failing_after_zero",
 ]
 
 

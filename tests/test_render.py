@@ -12,9 +12,12 @@ import pytest
 
 from alerts.render import (
     Alert,
+    Notice,
     encode_json,
     render_discord,
     render_email,
+    render_notice,
+    render_notice_email,
     render_slack,
     render_teams,
     render_webhook,
@@ -100,3 +103,30 @@ def test_single_alert_email_subject_names_rule_and_title() -> None:
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert parsed["Subject"] == (
         "[medradar] 클러스터 <동향> & 투자: 오송 <첨복> & 원주 클러스터 *확대*")
+
+
+FAILING = Notice(notice_id=3, source_id="medinews", source_name="메디인뉴스 <전문지>",
+                 state="failing", previous="degraded",
+                 message="medradar: 메디인뉴스 <전문지> is failing: list: HTTP 500 @everyone",
+                 at="2026-11-23T09:00:00+09:00")
+
+
+@pytest.mark.parametrize("kind", ["slack", "webhook", "teams", "discord"])
+def test_ops_notice_payload_per_channel_kind(kind: str) -> None:
+    payload = render_notice(kind, FAILING)
+    text = json.dumps(payload, ensure_ascii=False)
+    assert "메디인뉴스" in text and "failing" in text, f"{kind}: {text}"
+    if kind == "slack":
+        assert "&lt;전문지&gt;" in payload["text"], "Slack control characters are escaped"
+    if kind == "webhook":
+        assert (payload["version"], payload["type"], payload["state"]) == (
+            1, "source_health", "failing")
+    if kind == "discord":
+        assert payload["allowed_mentions"] == {"parse": []}, "no @everyone ping"
+
+
+def test_ops_notice_email_has_a_safe_subject() -> None:
+    message = render_notice_email(FAILING, "radar@example.kr", ["ops@example.kr"])
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Subject"].startswith("[medradar] medradar: 메디인뉴스"), parsed["Subject"]
+    assert "degraded → failing" in parsed.get_content()
