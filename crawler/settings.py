@@ -20,8 +20,7 @@ DEFAULT_REQUEST_HEADERS = {
 }
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY = 1.0  # randomised 0.5-1.5x by Scrapy's default jitter
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
@@ -40,6 +39,9 @@ TELNETCONSOLE_ENABLED = False
 # can run code in the crawl: a monitor has no use for it.
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
+# Scrapy logs a dropped item with its whole repr (the page's bytes) at WARNING; the run record
+# and the recorder's one-line warning already say why it was dropped.
+LOG_FORMATTER = "crawler.logformat.QuietDrops"
 
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -65,7 +67,6 @@ def settings_for(crawl: Any) -> dict[str, Any]:
         "USER_AGENT": crawl.user_agent,
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "DOWNLOAD_DELAY": crawl.delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": crawl.delay > 0,
         "AUTOTHROTTLE_ENABLED": crawl.autothrottle and crawl.delay > 0,
         "AUTOTHROTTLE_START_DELAY": max(crawl.delay, 0.1),
         "DOWNLOAD_TIMEOUT": crawl.timeout,

@@ -269,7 +269,7 @@ class DaemonConfig(_Strict):
     time_limit: str = "15m"  # a crawl running longer is killed and recorded as timed out
     grace: str = "30s"  # on SIGTERM, running crawls get this long to finish
     probe: bool = True  # a conditional GET of the entry pages decides whether a crawl is due
-    full_crawl_every: str = "1h"  # a full crawl at least this often, whatever the probe says
+    full_crawl_every: str = "6h"  # a full crawl at least this often, whatever the probe says
     dispatch_every: str = "30s"  # how often due alert retries and digests are looked for
     watch_config: bool = True  # reload when the config file changes (SIGHUP always reloads)
 
