@@ -252,7 +252,12 @@ class ChannelConfig(_Strict):
         else:
             if not self.url:
                 raise ValueError(f"{self.kind} channel needs url")
-            _check_url(self.url)
+            try:
+                _check_url(self.url)
+            except ValueError:
+                # A webhook URL is a credential: say what is wrong without echoing it.
+                raise ValueError("url is not an http(s) URL (value not shown: webhook URLs "
+                                 "are secrets)") from None
         return self
 
 

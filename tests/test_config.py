@@ -347,3 +347,10 @@ def test_parse_duration(text: str, expected: timedelta) -> None:
 def test_parse_duration_rejects(text: str) -> None:
     with pytest.raises(ValueError, match="duration"):
         parse_duration(text)
+
+
+def test_bad_webhook_url_error_does_not_echo_the_secret() -> None:
+    text = '[[channels]]\nid = "s"\nkind = "slack"\nurl = "hooks.slack.com/services/T/B/sekrit"\n'
+    with pytest.raises(ConfigError) as info:
+        parse_config(text, origin="test.toml")
+    assert "channels[0] (id 's')" in str(info.value) and "sekrit" not in str(info.value)
