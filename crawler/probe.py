@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import httpx
 
-# Links in HTML (href=...), RSS (<link>, <guid>), Atom (href=...) and sitemaps (<loc>).
+# Links in HTML (href=...), RSS (<link>, <guid>), Atom (href=...) and sitemaps (<loc>), and
+# sitemap <lastmod>: a sitemap index keeps its child URLs while the newest child grows.
 _LINK = re.compile(
-    rb"""(?:href\s*=\s*["']?|<link>\s*|<guid[^>]*>\s*|<loc>\s*)(?:<!\[CDATA\[)?([^"'\s<>]+)""",
+    rb"""(?:href\s*=\s*["']?|<link>\s*|<guid[^>]*>\s*|<loc>\s*|<lastmod>\s*)"""
+    rb"""(?:<!\[CDATA\[)?([^"'\s<>]+)""",
     re.IGNORECASE)
 
 
@@ -48,20 +51,30 @@ def links_fingerprint(body: bytes) -> str:
     return hashlib.sha1(b"\n".join(links)).hexdigest()
 
 
-def _read(response: httpx.Response, max_bytes: int) -> bytes:
+def _read(response: httpx.Response, max_bytes: int, deadline: float,
+          cancelled: Callable[[], bool]) -> bytes:
     chunks: list[bytes] = []
     size = 0
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > max_bytes:
             raise ValueError(f"larger than {max_bytes} bytes")
+        # httpx's timeout is per read: a server trickling bytes would hold the probe forever.
+        if time.monotonic() > deadline:
+            raise ValueError("the page took too long to arrive")
+        if cancelled():
+            raise ValueError("the daemon is stopping")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def probe(client: httpx.Client, urls: Sequence[str], known: Mapping[str, PageState],
-          max_bytes: int) -> ProbeResult:
-    """Ask every entry page whether it changed since ``known`` (the last clean crawl's state)."""
+          max_bytes: int, seconds: float = 15.0,
+          cancelled: Callable[[], bool] = lambda: False) -> ProbeResult:
+    """Ask every entry page whether it changed since ``known`` (the last clean crawl's state).
+
+    Each page gets ``seconds`` all told; ``cancelled()`` is checked between reads.
+    """
     if not urls:
         return ProbeResult(True, "no entry pages to probe")
     pages: dict[str, PageState] = {}
@@ -80,7 +93,7 @@ def probe(client: httpx.Client, urls: Sequence[str], known: Mapping[str, PageSta
                     continue
                 if response.status_code != 200:
                     return ProbeResult(True, f"{url} answered HTTP {response.status_code}")
-                body = _read(response, max_bytes)
+                body = _read(response, max_bytes, time.monotonic() + seconds, cancelled)
                 state = PageState(response.headers.get("ETag"),
                                   response.headers.get("Last-Modified"), links_fingerprint(body))
         except (httpx.HTTPError, ValueError) as exc:

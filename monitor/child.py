@@ -19,14 +19,20 @@ _PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when the daemon dies, even by SIGKILL."""
+    """Ask Linux to end this crawl, with its extraction workers, when the daemon dies.
+
+    The kernel sends SIGUSR2 (not SIGTERM, which stops a crawl gracefully) when the daemon
+    dies, even by SIGKILL; the handler kills this process group: the crawl, its forkserver
+    and its workers, which would otherwise live on under PID 1.
+    """
+    signal.signal(signal.SIGUSR2, lambda _signum, _frame: os.killpg(0, signal.SIGKILL))
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGUSR2)
     except (OSError, AttributeError):
         return  # not Linux: the daemon's stop still passes SIGTERM on
     if os.getppid() != parent:  # the daemon died before prctl took effect
-        os._exit(1)
+        os.killpg(0, signal.SIGKILL)
 
 
 def main() -> int:
@@ -37,7 +43,10 @@ def main() -> int:
     setup_logging(job.get("log_format", "text"), "WARNING", config.secrets())
     from crawler.runner import run_crawl
 
-    run_crawl(config, [config.source(s) for s in job["sources"]], install_logging=False)
+    # The daemon sends the alerts (one sender, no crawl held up by a slow channel).
+    overrides = {"MEDRADAR_SEND_ALERTS": bool(job.get("send_alerts", True))}
+    run_crawl(config, [config.source(s) for s in job["sources"]], overrides,
+              install_logging=False)
     return 0
 
 

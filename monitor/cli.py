@@ -23,7 +23,7 @@ from monitor.config import (
     parse_duration,
     starter_config_text,
 )
-from monitor.errors import ConfigError
+from monitor.errors import ConfigError, DaemonError
 from storage import Archive, ArchiveError, open_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,7 +117,11 @@ def run(ctx: click.Context, config_path: str | None, log_format: str, http: str 
     with archive_of(config):
         pass  # refuse to start, with one line, if the archive cannot be opened
     path = find_config_path(config_path or (ctx.obj or {}).get("config_path"))
-    run_daemon(config, str(path.resolve()) if path else None, log_format=log_format, http=http)
+    try:
+        run_daemon(config, str(path.resolve()) if path else None, log_format=log_format,
+                   http=http)
+    except DaemonError as exc:
+        fail(str(exc), code=1)
 
 
 @main.command()

@@ -423,6 +423,9 @@ def parse_config(text: str, origin: str = "<string>", base_dir: str = ".") -> Co
         data = expand_env(data)
     except ConfigError as exc:
         raise ConfigError(f"{origin}: {exc}") from None
+    for reserved in ("origin", "base_dir"):  # set by the loader, not keys of the file
+        if reserved in data:
+            raise ConfigError(f"{origin}: {reserved}: unknown key")
     try:
         return Config(**data, origin=origin, base_dir=base_dir)
     except ValidationError as exc:
@@ -461,4 +464,7 @@ def load_config(explicit: str | None = None) -> Config:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"cannot read config {path}: not UTF-8 ({exc.reason} at byte "
+                          f"{exc.start})") from None
     return parse_config(text, str(path), str(path.resolve().parent))

@@ -41,15 +41,16 @@ from apscheduler.triggers.interval import IntervalTrigger
 from crawler.entries import entries_of
 from crawler.probe import PageState, probe
 from monitor.config import Config, SourceConfig, default_config_text, parse_config
-from monitor.errors import ConfigError
-from monitor.health import needs_notice, next_state, notice_text
+from monitor.errors import ConfigError, DaemonError
+from monitor.health import ALARMS, daemon_state, needs_notice, next_state, notice_text
 from monitor.logs import setup_logging, update_secrets
 from storage import Archive, open_archive
 from storage.health import (
-    add_notices,
     close_child_run,
     daemon_heartbeat,
+    daemon_row,
     daemon_started,
+    forget_health,
     last_looks,
     recent_runs,
     set_health,
@@ -68,7 +69,9 @@ WATCH_SECONDS = 2
 def trigger_for(source: SourceConfig) -> IntervalTrigger | CronTrigger:
     """Return the source's trigger: its cron expression, else its interval with jitter."""
     if source.cron:
-        return CronTrigger.from_crontab(source.cron, timezone=TIMEZONE)
+        minute, hour, day, month, day_of_week = source.cron.split()
+        return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                           day_of_week=day_of_week, timezone=TIMEZONE, jitter=30)
     seconds = source.interval.total_seconds()
     # Jitter spreads sources that share an interval so they do not all fire together.
     return IntervalTrigger(seconds=seconds, jitter=min(seconds * 0.1, 60), timezone=TIMEZONE)
@@ -182,8 +185,9 @@ class Daemon:
         self.db_lock = threading.Lock()  # one connection, shared by the job threads
         self.alerts_archive: Archive | None = None  # the alerts thread's own connection
         self.crawls = Crawls(config.daemon.max_crawls)
+        self.probe_seconds = min(config.crawl.timeout, 15.0)  # per entry page, all told
         self.client = httpx.Client(
-            timeout=min(config.crawl.timeout, 15), follow_redirects=True,
+            timeout=self.probe_seconds, follow_redirects=True,
             headers={"User-Agent": config.crawl.user_agent,
                      "Accept-Language": "ko-KR,ko;q=0.9"})
         self.known: dict[str, dict[str, PageState]] = {}  # probe state after a clean crawl
@@ -195,10 +199,13 @@ class Daemon:
             "reload_failures_total": 0}
         self.stop_requested = threading.Event()
         self.reload_requested = threading.Event()
+        # A thread per source: a job waiting for a crawl slot holds its thread, and must not
+        # keep other sources from their probes. Idle threads cost next to nothing.
+        threads = min(64, max(8, len(config.sources) + config.daemon.max_crawls))
         self.scheduler = BackgroundScheduler(timezone=TIMEZONE, executors={
-            # Probes and waiting crawls hold a thread; crawl processes are bounded separately.
-            "default": ThreadPoolExecutor(config.daemon.max_crawls + 4),
-            "alerts": ThreadPoolExecutor(1)})
+            "default": ThreadPoolExecutor(threads), "alerts": ThreadPoolExecutor(1)})
+        self.active_jobs = 0  # source jobs running now (a stop waits for them, up to grace)
+        self.jobs_lock = threading.Lock()
 
     # -- scheduling -------------------------------------------------------------------------
 
@@ -217,6 +224,7 @@ class Daemon:
             if job.id.startswith("crawl:") and job.id[6:] not in sources:
                 job.remove()
         with self.db_lock:
+            forget_health(self.archive, set(sources))
             last = self._last_looks()
         now = datetime.now(KST)
         for index, source in enumerate(sources.values()):
@@ -263,10 +271,15 @@ class Daemon:
 
     def source_job(self, source_id: str, source: SourceConfig) -> None:
         """Scheduled job: probe one source, crawl it if needed, assess its health."""
+        with self.jobs_lock:
+            self.active_jobs += 1
         try:
             self._look_at(source)
         except Exception:  # top of a scheduled job: log it; the schedule goes on
             logger.exception("the job of %s failed", source_id)
+        finally:
+            with self.jobs_lock:
+                self.active_jobs -= 1
 
     def _look_at(self, source: SourceConfig) -> None:
         if self.crawls.stopping.is_set():
@@ -279,7 +292,8 @@ class Daemon:
         if config.daemon.probe and known is not None and not full_due:
             self.stats["probes_total"] += 1
             result = probe(self.client, entries_of(source).all(), known,
-                           config.crawl.max_page_bytes)
+                           config.crawl.max_page_bytes, self.probe_seconds,
+                           self.crawls.stopping.is_set)
             if not result.changed:
                 self.stats["probes_unchanged_total"] += 1
                 self.known[source.id] = result.pages
@@ -291,7 +305,8 @@ class Daemon:
             # the crawl is taken as seen. (Not where robots.txt or the server refused us: the
             # crawl checks robots.txt, the probe does not.)
             result = probe(self.client, entries_of(source).all(), {},
-                           config.crawl.max_page_bytes)
+                           config.crawl.max_page_bytes, self.probe_seconds,
+                           self.crawls.stopping.is_set)
         self._crawl(source, result.pages if result else None)
 
     def _crawl(self, source: SourceConfig, pages: dict[str, PageState] | None) -> None:
@@ -299,7 +314,7 @@ class Daemon:
         started = time.monotonic()
         job = {"config_text": self.config_text, "origin": self.config.origin,
                "base_dir": self.config.base_dir, "sources": [source.id],
-               "log_format": self.log_format}
+               "log_format": self.log_format, "send_alerts": False}
         time_limit = self.config.daemon.seconds("time_limit")
         outcome = self.crawls.run(job, time_limit)
         if outcome is None:
@@ -317,6 +332,9 @@ class Daemon:
             elif self.crawls.stopping.is_set():
                 close_child_run(self.archive, source.id, pid, started_at, "interrupted",
                                 "stopped with the daemon")
+                latest = recent_runs(self.archive, source.id, 1)
+                if not latest or latest[0]["status"] == "interrupted":
+                    return  # stopped half-way: says nothing, and the source is due at start
             elif code != 0:
                 self.stats["crawls_failed_total"] += 1
                 message = f"crawl process exited with code {code}"
@@ -325,6 +343,8 @@ class Daemon:
             run = self._assess(source)
         if run is None:
             return
+        if run["new_articles"]:
+            self.dispatch_now()  # their alerts go out now, not at the next dispatch tick
         logger.info("crawled %s in %.1fs: %s, %d new, %d links, %d errors", source.id, took,
                     run["status"], run["new_articles"], run["links_found"], run["errors"])
         if run.get("blocked"):
@@ -344,21 +364,28 @@ class Daemon:
             return None
         previous = source_health(self.archive).get(source.id, {}).get("state") or "unknown"
         assessment = next_state(previous, runs, failing_after)
-        if assessment is not None:
-            set_health(self.archive, source.id, assessment.state, assessment.reason,
-                       runs[0]["id"])
-            if needs_notice(previous, assessment.state) and not (
-                    previous == "unknown" and assessment.state not in ("failing", "blocked")):
-                logger.warning("%s: %s → %s %s", source.id, previous, assessment.state,
-                               assessment.reason)
-                if self.config.health.channels:
-                    add_notices(self.archive, list(self.config.health.channels), source.id,
-                                assessment.state, previous,
-                                notice_text(source.name, previous, assessment.state,
-                                            assessment.reason))
-                    self.scheduler.add_job(self.dispatch_job, executor="alerts",
-                                           id="alerts:now", replace_existing=True)
+        if assessment is None:
+            return runs[0]
+        notices = None
+        if needs_notice(previous, assessment.state) and not (
+                previous == "unknown" and assessment.state not in ALARMS):
+            logger.warning("%s: %s → %s %s", source.id, previous, assessment.state,
+                           assessment.reason)
+            if self.config.health.channels:
+                notices = (list(self.config.health.channels), previous,
+                           notice_text(source.name, previous, assessment.state,
+                                       assessment.reason))
+        set_health(self.archive, source.id, assessment.state, assessment.reason,
+                   runs[0]["id"], notices)
+        if notices:
+            self.dispatch_now()
         return runs[0]
+
+    def dispatch_now(self) -> None:
+        """Run the dispatch job as soon as the alerts thread is free."""
+        self.scheduler.add_job(self.dispatch_job, executor="alerts", id="alerts:now",
+                               replace_existing=True, max_instances=1, coalesce=True,
+                               misfire_grace_time=60)
 
     def _note_look(self, source_id: str) -> None:
         job = self.scheduler.get_job(f"crawl:{source_id}")
@@ -410,7 +437,7 @@ class Daemon:
                                   str(Path(self.config_path).resolve().parent))
             if config.archive_path.resolve() != self.config.archive_path.resolve():
                 raise ConfigError("archive.path cannot change while the daemon runs; restart it")
-        except (ConfigError, OSError) as exc:
+        except (ConfigError, OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
             self.stats["reload_failures_total"] += 1
             logger.error("config reload refused, the running configuration stays: %s", exc)
             return
@@ -440,6 +467,12 @@ class Daemon:
     def run(self) -> None:
         """Run until SIGTERM/SIGINT; reload on SIGHUP or a config file change."""
         with self.db_lock:
+            other = daemon_row(self.archive)
+            if other and other["pid"] != os.getpid() and \
+                    daemon_state(other, datetime.now(KST))["running"]:
+                raise DaemonError(
+                    f"another medradar daemon (pid {other['pid']}) runs on "
+                    f"{self.config.archive_path}; two would crawl and alert everything twice")
             mark_interrupted(self.archive)
             daemon_started(self.archive, self.config_path or "<built-in default>")
         self.schedule_sources(first=True)
@@ -464,14 +497,25 @@ class Daemon:
     def shutdown(self) -> None:
         """Stop new jobs, stop running crawls within the grace period, record the stop."""
         grace = self.config.daemon.seconds("grace")
+        deadline = time.monotonic() + grace
         logger.info("stopping: running crawls get %.0fs to wind down", grace)
         self.scheduler.shutdown(wait=False)
         self.crawls.stop(grace)
-        # Job threads record the crawls' outcomes; they end once their crawls have.
-        executor = self.scheduler._lookup_executor("default")
-        executor.shutdown(wait=True)
+        # Job threads record the crawls' outcomes; probes stop between reads when asked.
+        while self.active_jobs and time.monotonic() < deadline + 1:
+            time.sleep(0.05)
+        leftover = self.active_jobs
         with self.db_lock:
             daemon_heartbeat(self.archive, stopped=True)
+        if leftover:
+            # A job stuck in a network read must not hold the exit past the grace period;
+            # whatever it would have recorded is redone by the next start.
+            logger.warning("%d job(s) still running at the end of the grace period; "
+                           "exiting without them", leftover)
+            logger.info("medradar daemon stopped")
+            logging.shutdown()
+            os._exit(0)
+        self.scheduler._lookup_executor("default").shutdown(wait=True)
         self.scheduler._lookup_executor("alerts").shutdown(wait=True)
         self.client.close()
         self.archive.close()

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from storage.runs import pid_alive
+
 STATES = ("ok", "degraded", "failing", "blocked", "unknown")
+HEARTBEAT_FRESH = timedelta(minutes=2)  # the daemon writes one every 15 s
 ALARMS = ("failing", "blocked")
 
 
@@ -81,3 +85,20 @@ def notice_text(source_name: str, previous: str, state: str, reason: str) -> str
 def needs_notice(previous: str, state: str) -> bool:
     """Tell whether a change of state is news for the ops channel."""
     return previous != state and (state in ALARMS or previous in ALARMS)
+
+
+def daemon_state(row: Mapping[str, Any] | None, now: datetime) -> dict[str, Any]:
+    """Return the daemon's row with its state: running, stopped, stale (no clean stop), none."""
+    if row is None:
+        return {"state": "none", "running": False}
+    age = (now - datetime.fromisoformat(row["heartbeat_at"])).total_seconds()
+    if row["stopped_at"]:
+        state = "stopped"
+    elif age <= HEARTBEAT_FRESH.total_seconds() and pid_alive(row["pid"]):
+        state = "running"
+    else:
+        state = "stale"
+    return {"state": state, "running": state == "running", "pid": row["pid"],
+            "started_at": row["started_at"], "heartbeat_at": row["heartbeat_at"],
+            "heartbeat_age_seconds": round(age), "stopped_at": row["stopped_at"],
+            "config": row["config"]}

@@ -6,7 +6,6 @@ minutes old and its pid is alive on this machine.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,11 +14,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from monitor.health import daemon_state
 from storage.articles import count_articles
 from storage.db import Archive
 from storage.health import daemon_row, delivery_counts, status_rows
 
-HEARTBEAT_FRESH = timedelta(minutes=2)
 DELIVERY_STATUSES = ("pending", "sent", "failed", "given_up")
 STATE_STYLES = {"ok": "green", "degraded": "yellow", "failing": "bold red", "blocked": "bold red",
                 "unknown": "dim"}
@@ -38,34 +37,6 @@ def collect_status(archive: Archive, source_ids: Collection[str], now: datetime)
         "archive": {"path": str(archive.path), "bytes": archive.size_bytes(),
                     "articles": count_articles(archive)},
     }
-
-
-def daemon_state(row: Mapping[str, Any] | None, now: datetime) -> dict[str, Any]:
-    """Return the daemon's row with its state: running, stopped, stale (no clean stop), none."""
-    if row is None:
-        return {"state": "none", "running": False}
-    age = (now - datetime.fromisoformat(row["heartbeat_at"])).total_seconds()
-    if row["stopped_at"]:
-        state = "stopped"
-    elif age <= HEARTBEAT_FRESH.total_seconds() and pid_alive(row["pid"]):
-        state = "running"
-    else:
-        state = "stale"
-    return {"state": state, "running": state == "running", "pid": row["pid"],
-            "started_at": row["started_at"], "heartbeat_at": row["heartbeat_at"],
-            "heartbeat_age_seconds": round(age), "stopped_at": row["stopped_at"],
-            "config": row["config"]}
-
-
-def pid_alive(pid: int) -> bool:
-    """Tell whether a process with this pid exists on this machine."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, under another user
-    return True
 
 
 def source_entry(row: Mapping[str, Any]) -> dict[str, Any]:

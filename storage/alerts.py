@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.db import Archive, now_kst
+from storage.db import Archive, now_kst, transaction
 
 
 def record_match(archive: Archive, rule_id: str, article_id: int, terms: list[str],
@@ -64,7 +64,7 @@ def claim_due(archive: Archive, now: str, seconds_per_row: float) -> list[dict[s
     A sender killed mid-pass leaves its rows to be retried when that lease runs out.
     """
     token = secrets.token_hex(8)
-    with archive.db.atomic():
+    with transaction(archive):
         (count,) = archive.db.execute(
             "SELECT count(*) FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?",
             [now]).fetchone()
@@ -84,7 +84,7 @@ def claim_due(archive: Archive, now: str, seconds_per_row: float) -> list[dict[s
 
 def mark_sent(archive: Archive, ids: list[int]) -> None:
     """Record deliveries as sent."""
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.conn.executemany(
             "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
             "last_error = NULL WHERE id = ?", [(now_kst(), i) for i in ids])
@@ -92,7 +92,7 @@ def mark_sent(archive: Archive, ids: list[int]) -> None:
 
 def mark_retry(archive: Archive, ids: list[int], next_attempt_at: str, error: str) -> None:
     """Record a failed attempt that will be retried at next_attempt_at."""
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.conn.executemany(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? "
             "WHERE id = ?", [(next_attempt_at, error, i) for i in ids])
@@ -100,7 +100,7 @@ def mark_retry(archive: Archive, ids: list[int], next_attempt_at: str, error: st
 
 def mark_failed(archive: Archive, ids: list[int], error: str, status: str = "failed") -> None:
     """Record deliveries that will not be retried (failed, or given_up when too old)."""
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.conn.executemany(
             "UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ? WHERE id = ?",
             [(status, error, i) for i in ids])
@@ -108,7 +108,7 @@ def mark_failed(archive: Archive, ids: list[int], error: str, status: str = "fai
 
 def requeue(archive: Archive, ids: list[int] | None = None) -> int:
     """Put failed (or the given) deliveries back to pending, due now; return how many."""
-    with archive.db.atomic():
+    with transaction(archive):
         if ids is None:
             cursor = archive.db.execute(
                 "UPDATE outbox SET status = 'pending', next_attempt_at = ? "

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from storage.db import Archive, now_kst
+from storage.db import Archive, now_kst, transaction
 from storage.normalize import bigram_tokens, index_text
 
 
@@ -137,7 +137,7 @@ def store_articles(
     for both search tables, which is most of the cost of storing one article.
     """
     hooks = tuple(hooks)
-    with archive.db.atomic():
+    with transaction(archive):
         return [_store_one(archive, article, hooks) for article in articles]
 
 

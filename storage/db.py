@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -76,3 +78,26 @@ def open_reader(path: str | Path, timeout: float = 5.0) -> Archive:
         conn.close()
         raise ArchiveError(f"cannot read archive {path}: {exc}") from None
     return Archive(db=sqlite_utils.Database(conn, execute_plugins=False), path=path)
+
+
+@contextmanager
+def transaction(archive: Archive) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock at its start (BEGIN IMMEDIATE).
+
+    Crawl processes and the daemon write concurrently. A deferred transaction that reads and
+    then writes fails at once with "database is locked" when another process committed in
+    between; an immediate one waits its turn (busy timeout) instead. Nested use is a savepoint.
+    """
+    db = archive.db
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")

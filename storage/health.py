@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from storage.db import Archive, now_kst
+from storage.db import Archive, now_kst, transaction
 
 
 def recent_runs(archive: Archive, source_id: str, limit: int) -> list[dict[str, Any]]:
@@ -25,21 +25,27 @@ def source_health(archive: Archive) -> dict[str, dict[str, Any]]:
 
 
 def last_looks(archive: Archive) -> dict[str, str]:
-    """Return when each source was last probed or crawled (ISO time), by source id."""
+    """Return when each source was last probed or crawled (ISO time), by source id.
+
+    Runs stopped by a shutdown or a kill do not count: that source is due again at start.
+    """
     rows = archive.db.execute(
         """SELECT source_id, max(at) FROM (
              SELECT source_id, checked_at AS at FROM source_health WHERE checked_at IS NOT NULL
              UNION ALL
-             SELECT source_id, max(started_at) FROM crawl_runs GROUP BY source_id)
+             SELECT source_id, max(started_at) FROM crawl_runs
+               WHERE status NOT IN ('running', 'interrupted') GROUP BY source_id)
            GROUP BY source_id""").fetchall()
     return {source_id: at for source_id, at in rows if at}
 
 
 def set_health(archive: Archive, source_id: str, state: str, reason: str | None,
-               run_id: int | None) -> None:
-    """Store a source's assessed state; ``since`` moves only when the state changes."""
+               run_id: int | None, notices: tuple[list[str], str, str] | None = None) -> None:
+    """Store a source's assessed state (``since`` moves only when the state changes) and, in
+    the same transaction, queue its ops messages: ``notices`` = (channels, previous, message).
+    """
     now = now_kst()
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.execute(
             """INSERT INTO source_health (source_id, state, since, reason, run_id, checked_at)
                VALUES (?, ?, ?, ?, ?, ?)
@@ -48,12 +54,23 @@ def set_health(archive: Archive, source_id: str, state: str, reason: str | None,
                  state = excluded.state, reason = excluded.reason, run_id = excluded.run_id,
                  checked_at = excluded.checked_at""",
             [source_id, state, now, reason, run_id, now])
+        if notices:
+            channels, previous, message = notices
+            add_notices(archive, channels, source_id, state, previous, message)
+
+
+def forget_health(archive: Archive, keep: set[str]) -> None:
+    """Drop the health rows of sources no longer enabled, so no alarm outlives its source."""
+    with transaction(archive):
+        for (source_id,) in archive.db.execute("SELECT source_id FROM source_health").fetchall():
+            if source_id not in keep:
+                archive.db.execute("DELETE FROM source_health WHERE source_id = ?", [source_id])
 
 
 def set_schedule(archive: Archive, times: dict[str, tuple[str | None, str | None]]) -> None:
     """Store (last check, next run) per source as the daemon sees them."""
     now = now_kst()
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.conn.executemany(
             """INSERT INTO source_health (source_id, state, since, checked_at, next_run_at)
                VALUES (?, 'unknown', ?, ?, ?)
@@ -74,7 +91,7 @@ def close_child_run(archive: Archive, source_id: str, pid: int, started: str, st
     count, as pids are reused. A run the process finished itself is left as it is (None).
     """
     now = now_kst()
-    with archive.db.atomic():
+    with transaction(archive):
         row = archive.db.execute(
             "SELECT id, status FROM crawl_runs WHERE source_id = ? AND pid = ? "
             "AND started_at >= ? ORDER BY id DESC LIMIT 1", [source_id, pid, started]).fetchone()
@@ -102,7 +119,7 @@ def add_notices(archive: Archive, channel_ids: list[str], source_id: str, state:
                 previous: str, message: str) -> None:
     """Queue one ops message per channel about a source's change of state."""
     now = now_kst()
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.conn.executemany(
             "INSERT INTO notices (channel_id, source_id, state, previous, message, "
             "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -119,7 +136,7 @@ def due_notices(archive: Archive, now: str) -> list[dict[str, Any]]:
 def mark_notice(archive: Archive, notice_id: int, status: str, error: str | None = None,
                 next_attempt_at: str | None = None) -> None:
     """Record the outcome of one attempt at an ops message (sent, pending again, failed)."""
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.execute(
             "UPDATE notices SET status = ?, attempts = attempts + 1, last_error = ?, "
             "next_attempt_at = coalesce(?, next_attempt_at), "
@@ -130,7 +147,7 @@ def mark_notice(archive: Archive, notice_id: int, status: str, error: str | None
 def daemon_started(archive: Archive, config: str) -> None:
     """Record that a daemon runs on this archive now."""
     now = now_kst()
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.execute(
             "INSERT OR REPLACE INTO daemon (id, pid, started_at, heartbeat_at, stopped_at, config) "
             "VALUES (1, ?, ?, ?, NULL, ?)", [os.getpid(), now, now, config])
@@ -139,7 +156,7 @@ def daemon_started(archive: Archive, config: str) -> None:
 def daemon_heartbeat(archive: Archive, stopped: bool = False) -> None:
     """Record that the daemon is alive (or has stopped cleanly)."""
     column = "stopped_at" if stopped else "heartbeat_at"
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.execute(f"UPDATE daemon SET {column} = ? WHERE pid = ?",
                            [now_kst(), os.getpid()])
 

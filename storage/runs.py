@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from storage.db import Archive, now_kst
+from storage.db import Archive, now_kst, transaction
 
 RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted", "timed_out")
 
@@ -31,7 +31,7 @@ class RunCounts:
 
 def sync_sources(archive: Archive, sources: Iterable[Mapping[str, Any]]) -> None:
     """Upsert the configured sources (dicts of a source's config) into the sources table."""
-    with archive.db.atomic():
+    with transaction(archive):
         for source in sources:
             archive.db.execute(
                 """INSERT INTO sources (id, name, kind, url, enabled, config, updated_at)
@@ -51,8 +51,8 @@ def mark_interrupted(archive: Archive) -> int:
     """Close runs left 'running' by a process that no longer exists; return how many."""
     rows = archive.db.execute(
         "SELECT id, pid FROM crawl_runs WHERE status = 'running'").fetchall()
-    dead = [run_id for run_id, pid in rows if not _alive(pid)]
-    with archive.db.atomic():
+    dead = [run_id for run_id, pid in rows if not pid_alive(pid)]
+    with transaction(archive):
         for run_id in dead:
             archive.db.execute(
                 "UPDATE crawl_runs SET status='interrupted', complete=0, finished_at=?, "
@@ -64,7 +64,8 @@ def mark_interrupted(archive: Archive) -> int:
     return len(dead)
 
 
-def _alive(pid: int | None) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """Tell whether a process with this pid runs on this machine (a zombie does not)."""
     if not pid or pid == os.getpid():
         return False
     try:
@@ -84,7 +85,7 @@ def _alive(pid: int | None) -> bool:
 
 def start_run(archive: Archive, source_id: str) -> int:
     """Record the start of a crawl of one source and return the run id."""
-    with archive.db.atomic():
+    with transaction(archive):
         cursor = archive.db.execute(
             "INSERT INTO crawl_runs (source_id, started_at, status, pid) "
             "VALUES (?, ?, 'running', ?)",
@@ -97,7 +98,7 @@ def record_error(
     archive: Archive, run_id: int, source_id: str, kind: str, message: str, url: str | None = None
 ) -> None:
     """Record one error of a run (the crawl goes on)."""
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.execute(
             "INSERT INTO crawl_errors (run_id, source_id, at, url, kind, message) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -113,7 +114,7 @@ def finish_run(archive: Archive, run_id: int, status: str, counts: RunCounts) ->
     """Record the end of a run with its counters."""
     if status not in RUN_STATUSES:
         raise ValueError(f"unknown run status {status!r}")
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.execute(
             """UPDATE crawl_runs SET finished_at=?, status=?, pages=?, links_found=?,
                  new_articles=?, duplicates=?, complete=?, not_modified=?, entry_errors=?,
@@ -179,7 +180,7 @@ def get_feed_state(archive: Archive, url: str) -> dict[str, Any] | None:
 
 def set_feed_state(archive: Archive, url: str, etag: str | None, last_modified: str | None) -> None:
     """Remember a feed's validators for the next conditional GET."""
-    with archive.db.atomic():
+    with transaction(archive):
         archive.db.execute(
             """INSERT INTO feed_state (url, etag, last_modified, checked_at) VALUES (?, ?, ?, ?)
                ON CONFLICT(url) DO UPDATE SET etag=excluded.etag,

@@ -142,6 +142,7 @@ ERRORS = [
     ('[daemon]\ngrace = "soon"\n', ["daemon.grace", "not a duration"]),
     ('[health]\nchannels = ["ops"]\n', ["health.channels", "unknown channel 'ops'"]),
     ("[health]\nfailing_after = 0\n", ["health.failing_after"]),
+    ('origin = "x"\n', ["origin", "unknown key"]),
 ]
 ERROR_IDS = [
     "unknown_top_level_key", "unknown_archive_key", "unknown_crawl_key", "negative_delay",
@@ -150,7 +151,7 @@ ERROR_IDS = [
     "listing_without_pattern", "rss_without_feeds", "ndsoft_without_url", "bad_every",
     "every_without_unit", "max_pages_zero", "missing_name", "second_source_named",
     "invalid_toml", "daemon_time_limit_too_short", "daemon_no_crawls", "daemon_bad_grace",
-    "health_unknown_channel", "health_failing_after_zero",
+    "health_unknown_channel", "health_failing_after_zero", "reserved_key_origin",
 ]
 
 

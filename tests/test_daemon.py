@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from tests.conftest import MEDRADAR, REPO, make_config
@@ -122,6 +123,18 @@ def stored(config: Path) -> int:
     """Articles in the archive now."""
     rows = query(config, "SELECT count(*) FROM articles")
     return int(rows[0][0]) if rows else 0
+
+
+def group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of a process group."""
+    found = []
+    for proc in psutil.process_iter():
+        try:
+            if os.getpgid(proc.pid) == pgid and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc.pid)
+        except (ProcessLookupError, psutil.Error):
+            continue
+    return found
 
 
 def alerted_urls(hook: Receiver) -> list[str]:
@@ -239,6 +252,11 @@ def test_sigkill_during_a_crawl_then_restart_loses_no_alert_and_sends_none_twice
             wait_for("some articles stored", lambda: stored(config) >= 3, daemon)
             daemon.kill_group()
         assert stored(config) < 12, "the crawl ended before the kill; the test proves nothing"
+        (crawl_pid,) = query(config, "SELECT pid FROM crawl_runs ORDER BY id LIMIT 1")[0]
+        deadline = time.monotonic() + 10
+        while group_members(crawl_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not group_members(crawl_pid), "crawl or extraction processes outlived the daemon"
         assert query(config, "PRAGMA integrity_check") == [("ok",)]
         with running(config, tmp_path / "second.log") as daemon:
             wait_for("all articles stored", lambda: stored(config) == 12, daemon)
@@ -320,6 +338,10 @@ def test_restart_runs_only_overdue_sources(
         assert medinews.hits[FEED] == looks, "a source crawled minutes ago ran again at start"
         status = subprocess.run([*MEDRADAR, "--config", str(config), "status", "--json"],
                                 cwd=REPO, capture_output=True, text=True, check=True)
+        second = subprocess.run([*MEDRADAR, "--config", str(config), "run"], cwd=REPO,
+                                capture_output=True, text=True, timeout=60)
         assert daemon.stop() == 0
     row = json.loads(status.stdout)["sources"][0]
     assert row["state"] == "ok" and row["next_run_at"], row
+    assert second.returncode == 1 and "another medradar daemon" in second.stderr, (
+        f"a second daemon on the same archive must refuse to start: {second.stderr}")
