@@ -327,7 +327,7 @@ class Daemon:
             if code is None:
                 self.stats["crawls_timed_out_total"] += 1
                 message = f"crawl killed after the {time_limit:.0f}s time limit"
-                logger.error("%s: %s", source.id, message)
+                logger.error("%s: %s", source.id, message, extra={"source": source.id})
                 close_child_run(self.archive, source.id, pid, started_at, "timed_out", message)
             elif self.crawls.stopping.is_set():
                 close_child_run(self.archive, source.id, pid, started_at, "interrupted",
@@ -338,7 +338,7 @@ class Daemon:
             elif code != 0:
                 self.stats["crawls_failed_total"] += 1
                 message = f"crawl process exited with code {code}"
-                logger.error("%s: %s", source.id, message)
+                logger.error("%s: %s", source.id, message, extra={"source": source.id})
                 close_child_run(self.archive, source.id, pid, started_at, "failed", message)
             run = self._assess(source)
         if run is None:
@@ -346,7 +346,8 @@ class Daemon:
         if run["new_articles"]:
             self.dispatch_now()  # their alerts go out now, not at the next dispatch tick
         logger.info("crawled %s in %.1fs: %s, %d new, %d links, %d errors", source.id, took,
-                    run["status"], run["new_articles"], run["links_found"], run["errors"])
+                    run["status"], run["new_articles"], run["links_found"], run["errors"],
+                    extra={"source": source.id})
         if run.get("blocked"):
             self.refused.add(source.id)
         else:
@@ -370,7 +371,7 @@ class Daemon:
         if needs_notice(previous, assessment.state) and not (
                 previous == "unknown" and assessment.state not in ALARMS):
             logger.warning("%s: %s → %s %s", source.id, previous, assessment.state,
-                           assessment.reason)
+                           assessment.reason, extra={"source": source.id})
             if self.config.health.channels:
                 notices = (list(self.config.health.channels), previous,
                            notice_text(source.name, previous, assessment.state,

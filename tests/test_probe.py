@@ -21,6 +21,9 @@ def test_fingerprint_ignores_page_furniture_but_not_links() -> None:
     assert links_fingerprint(page) != links_fingerprint(new_link)
     feed = b"<item><link>https://a.kr/1</link><guid>https://a.kr/1</guid></item>"
     assert links_fingerprint(feed) != links_fingerprint(feed.replace(b"/1<", b"/2<", 1))
+    index = b"<sitemap><loc>https://a.kr/s-2026-11.xml</loc><lastmod>2026-11-23</lastmod>"
+    assert links_fingerprint(index) != links_fingerprint(index.replace(b"-23<", b"-24<")), (
+        "a sitemap index whose newest child grew must count as changed")
 
 
 def test_probe_sees_nothing_new_then_a_change_then_an_error(
