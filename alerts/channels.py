@@ -28,6 +28,7 @@ from alerts.render import (
 )
 from crawler.backoff import retry_after_seconds
 from monitor.config import ChannelConfig
+from monitor.logs import redact
 from storage.db import now_kst
 
 
@@ -64,7 +65,8 @@ def post_json(channel: ChannelConfig, body: bytes, timeout: float, delivery_id: 
         raise DeliveryError(f"{channel.id}: {type(exc).__name__}", retryable=True) from None
     if response.is_success:
         return
-    shown = response.text[:200].replace("\n", " ")
+    # The body is kept in the outbox and shown by `alerts list`: no secret may ride along.
+    shown = redact(response.text[:200].replace("\n", " "))
     message = f"{channel.id}: HTTP {response.status_code} {shown}".strip()
     if response.status_code == 429:
         raise DeliveryError(message, retryable=True,
