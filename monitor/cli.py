@@ -19,8 +19,8 @@ from rich.table import Table
 from monitor.config import (
     Config,
     find_config_path,
-    load_config,
     parse_duration,
+    read_config,
     starter_config_text,
 )
 from monitor.errors import ConfigError, DaemonError
@@ -47,9 +47,14 @@ def config_option(func: F) -> F:
 
 def get_config(ctx: click.Context, config_path: str | None) -> Config:
     """Load the configuration named on the command line, or fail with a one-line reason."""
+    return get_config_and_text(ctx, config_path)[0]
+
+
+def get_config_and_text(ctx: click.Context, config_path: str | None) -> tuple[Config, str]:
+    """Like get_config, with the text the configuration was parsed from."""
     path = config_path or (ctx.obj or {}).get("config_path")
     try:
-        return load_config(path)
+        return read_config(path)
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable; keeps type checkers content
@@ -113,13 +118,13 @@ def run(ctx: click.Context, config_path: str | None, log_format: str, http: str 
     """Run the daemon: crawl every enabled source on its schedule until stopped."""
     from monitor.daemon import run_daemon
 
-    config = get_config(ctx, config_path)
+    config, text = get_config_and_text(ctx, config_path)
     with archive_of(config):
         pass  # refuse to start, with one line, if the archive cannot be opened
     path = find_config_path(config_path or (ctx.obj or {}).get("config_path"))
     try:
-        run_daemon(config, str(path.resolve()) if path else None, log_format=log_format,
-                   http=http)
+        run_daemon(config, text, str(path.resolve()) if path else None,
+                   log_format=log_format, http=http)
     except DaemonError as exc:
         fail(str(exc), code=1)
 

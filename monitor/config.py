@@ -456,10 +456,16 @@ def find_config_path(explicit: str | None = None) -> Path | None:
 
 def load_config(explicit: str | None = None) -> Config:
     """Find, read and validate the configuration (see the module docstring for the order)."""
+    return read_config(explicit)[0]
+
+
+def read_config(explicit: str | None = None) -> tuple[Config, str]:
+    """Like load_config, and also return the text the configuration was parsed from."""
     path = find_config_path(explicit)
     if path is None:
         # The built-in default keeps its archive in the working directory.
-        return parse_config(default_config_text(), "<built-in default>", str(Path.cwd()))
+        text = default_config_text()
+        return parse_config(text, "<built-in default>", str(Path.cwd())), text
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -467,4 +473,4 @@ def load_config(explicit: str | None = None) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"cannot read config {path}: not UTF-8 ({exc.reason} at byte "
                           f"{exc.start})") from None
-    return parse_config(text, str(path), str(path.resolve().parent))
+    return parse_config(text, str(path), str(path.resolve().parent)), text

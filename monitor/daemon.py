@@ -28,7 +28,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -40,7 +39,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.entries import entries_of
 from crawler.probe import PageState, probe
-from monitor.config import Config, SourceConfig, default_config_text, parse_config
+from monitor.config import Config, SourceConfig, read_config
 from monitor.errors import ConfigError, DaemonError
 from monitor.health import ALARMS, daemon_state, needs_notice, next_state, notice_text
 from monitor.logs import setup_logging, update_secrets
@@ -174,11 +173,11 @@ class Crawls:
 class Daemon:
     """The scheduler, its jobs and the state they share."""
 
-    def __init__(self, config: Config, config_path: str | None, log_format: str) -> None:
+    def __init__(self, config: Config, config_text: str, config_path: str | None,
+                 log_format: str) -> None:
         self.config = config
         self.config_path = config_path
-        self.config_text = (Path(config_path).read_text(encoding="utf-8") if config_path
-                            else default_config_text())
+        self.config_text = config_text  # what crawl processes are given: the validated text
         self.config_mtime = self._mtime()
         self.log_format = log_format
         self.archive: Archive = open_archive(config.archive_path)
@@ -433,9 +432,7 @@ class Daemon:
             logger.info("reload: running the built-in default, nothing to re-read")
             return
         try:
-            text = Path(self.config_path).read_text(encoding="utf-8")
-            config = parse_config(text, self.config_path,
-                                  str(Path(self.config_path).resolve().parent))
+            config, text = read_config(self.config_path)
             if config.archive_path.resolve() != self.config.archive_path.resolve():
                 raise ConfigError("archive.path cannot change while the daemon runs; restart it")
         except (ConfigError, OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
@@ -525,14 +522,14 @@ class Daemon:
         logger.info("medradar daemon stopped")
 
 
-def run_daemon(config: Config, config_path: str | None, *, log_format: str = "text",
-               http: str | None = None) -> None:
+def run_daemon(config: Config, config_text: str, config_path: str | None, *,
+               log_format: str = "text", http: str | None = None) -> None:
     """Run the daemon until SIGTERM or SIGINT (exit 0); SIGHUP reloads the config."""
     setup_logging(log_format, "INFO", config.secrets())
     # APScheduler logs every job start and end at INFO: with probes every minute per source
     # that drowns the crawl outcomes we log ourselves.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    daemon = Daemon(config, config_path, log_format)
+    daemon = Daemon(config, config_text, config_path, log_format)
 
     def stop(signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s, stopping", signal.Signals(signum).name)
