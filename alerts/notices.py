@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 from alerts.channels import post_json, send_message
 from alerts.errors import DeliveryError
-from alerts.outbox import DeliveryReport, retry_delay
+from alerts.outbox import DeliveryReport, after_failure
 from alerts.render import Notice, encode_json, render_notice, render_notice_email
 from monitor.config import Config, parse_duration
 from storage.db import Archive
@@ -50,19 +50,10 @@ def deliver_notices(archive: Archive, config: Config, client: httpx.Client | Non
                           config.alerts.timeout, f"notice-{row['id']}", client)
         except DeliveryError as exc:
             report.errors.append(str(exc))
-            if not exc.retryable:
-                mark_notice(archive, row["id"], "failed", str(exc))
-                report.failed += 1
-            elif row["created_at"] < give_up_before:
-                mark_notice(archive, row["id"], "given_up",
-                            f"given up after {config.alerts.give_up_after}: {exc}")
-                report.given_up += 1
-            else:
-                wait = retry_delay(row["attempts"], config.alerts.retry_base,
-                                   config.alerts.retry_max, exc.retry_after)
-                due = (now + timedelta(seconds=wait)).isoformat(timespec="seconds")
-                mark_notice(archive, row["id"], "pending", str(exc), due)
-                report.retried += 1
+            status, error, due = after_failure(exc, row["created_at"], row["attempts"], config,
+                                               now, give_up_before)
+            mark_notice(archive, row["id"], status, error, due)
+            report.count(status, 1)
             continue
         mark_notice(archive, row["id"], "sent")
         report.sent += 1

@@ -34,6 +34,11 @@ class DeliveryReport:
     given_up: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def count(self, status: str, n: int) -> None:
+        """Count n deliveries that ended a failed attempt in this status."""
+        name = {"pending": "retried", "failed": "failed", "given_up": "given_up"}[status]
+        setattr(self, name, getattr(self, name) + n)
+
 
 def to_alert(row: dict[str, Any], config: Config) -> Alert:
     """Build the message data of one outbox row (joined with its article and match)."""
@@ -54,6 +59,22 @@ def retry_delay(attempts: int, base: float, cap: float, retry_after: float | Non
     if retry_after is not None:
         return retry_after
     return backoff_delay(attempts + 1, base, cap)
+
+
+def after_failure(exc: DeliveryError, oldest: str, attempts: int, config: Config,
+                  now: datetime, give_up_before: str) -> tuple[str, str, str | None]:
+    """What a failed attempt leads to: (status, error, next attempt time or None).
+
+    Not retryable: failed. Retryable but first queued before ``give_up_before``: given_up.
+    Otherwise pending again, after the backoff (or the channel's Retry-After).
+    """
+    if not exc.retryable:
+        return "failed", str(exc), None
+    if oldest < give_up_before:
+        return "given_up", f"given up after {config.alerts.give_up_after}: {exc}", None
+    wait = retry_delay(attempts, config.alerts.retry_base, config.alerts.retry_max,
+                       exc.retry_after)
+    return "pending", str(exc), (now + timedelta(seconds=wait)).isoformat(timespec="seconds")
 
 
 def _groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -98,20 +119,14 @@ def _deliver_group(archive: Archive, config: Config, group: list[dict[str, Any]]
                config.alerts.timeout, ",".join(map(str, ids)))
     except DeliveryError as exc:
         report.errors.append(str(exc))
-        if not exc.retryable:
-            mark_failed(archive, ids, str(exc))
-            report.failed += len(ids)
-        elif min(row["created_at"] for row in group) < give_up_before:
-            mark_failed(archive, ids, f"given up after {config.alerts.give_up_after}: {exc}",
-                        status="given_up")
-            report.given_up += len(ids)
+        status, error, due = after_failure(
+            exc, min(row["created_at"] for row in group), max(row["attempts"] for row in group),
+            config, now, give_up_before)
+        if due:
+            mark_retry(archive, ids, due, error)
         else:
-            attempts = max(row["attempts"] for row in group)
-            wait = retry_delay(attempts, config.alerts.retry_base, config.alerts.retry_max,
-                               exc.retry_after)
-            due = (now + timedelta(seconds=wait)).isoformat(timespec="seconds")
-            mark_retry(archive, ids, due, str(exc))
-            report.retried += len(ids)
+            mark_failed(archive, ids, error, status=status)
+        report.count(status, len(ids))
         return
     mark_sent(archive, ids)
     report.sent += len(ids)
