@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from crawler.errors import CrawlError
+from crawler.fetch import read_body
+
 # Links in HTML (href=...), RSS (<link>, <guid>), Atom (href=...) and sitemaps (<loc>), and
 # sitemap <lastmod>: a sitemap index keeps its child URLs while the newest child grows.
 _LINK = re.compile(
@@ -51,23 +54,6 @@ def links_fingerprint(body: bytes) -> str:
     return hashlib.sha1(b"\n".join(links)).hexdigest()
 
 
-def _read(response: httpx.Response, max_bytes: int, deadline: float,
-          cancelled: Callable[[], bool]) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise ValueError(f"larger than {max_bytes} bytes")
-        # httpx's timeout is per read: a server trickling bytes would hold the probe forever.
-        if time.monotonic() > deadline:
-            raise ValueError("the page took too long to arrive")
-        if cancelled():
-            raise ValueError("the daemon is stopping")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def probe(client: httpx.Client, urls: Sequence[str], known: Mapping[str, PageState],
           max_bytes: int, seconds: float = 15.0,
           cancelled: Callable[[], bool] = lambda: False) -> ProbeResult:
@@ -93,10 +79,11 @@ def probe(client: httpx.Client, urls: Sequence[str], known: Mapping[str, PageSta
                     continue
                 if response.status_code != 200:
                     return ProbeResult(True, f"{url} answered HTTP {response.status_code}")
-                body = _read(response, max_bytes, time.monotonic() + seconds, cancelled)
+                body = read_body(response, max_bytes, time.monotonic() + seconds,
+                                 cancelled)
                 state = PageState(response.headers.get("ETag"),
                                   response.headers.get("Last-Modified"), links_fingerprint(body))
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.HTTPError, CrawlError) as exc:
             return ProbeResult(True, f"{url}: {type(exc).__name__}: {exc}")
         pages[url] = state
         if before is None or before.links != state.links:
