@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -89,6 +90,12 @@ def first_run_time(source: SourceConfig, last: datetime | None, now: datetime,
     if due is None or due <= now:
         return now + timedelta(seconds=stagger)
     return due  # type: ignore[no-any-return]
+
+
+def next_run(job: Job | None) -> str | None:
+    """A job's next run time as stored in the archive (ISO, to the second), or None."""
+    when = job.next_run_time if job is not None else None
+    return when.isoformat(timespec="seconds") if when else None
 
 
 class Crawls:
@@ -388,12 +395,10 @@ class Daemon:
                                misfire_grace_time=60)
 
     def _note_look(self, source_id: str) -> None:
-        job = self.scheduler.get_job(f"crawl:{source_id}")
-        next_run = job.next_run_time.isoformat(timespec="seconds") if job and \
-            job.next_run_time else None
         with self.db_lock:
             set_schedule(self.archive, {source_id: (
-                datetime.now(KST).isoformat(timespec="seconds"), next_run)})
+                datetime.now(KST).isoformat(timespec="seconds"),
+                next_run(self.scheduler.get_job(f"crawl:{source_id}")))})
 
     def dispatch_job(self) -> None:
         """Scheduled job: deliver due alerts (retries, digests) and ops notices."""
@@ -455,9 +460,7 @@ class Daemon:
         times: dict[str, tuple[str | None, str | None]] = {}
         for job in self.scheduler.get_jobs():
             if job.id.startswith("crawl:"):
-                next_run = job.next_run_time
-                times[job.id[6:]] = (None, next_run.isoformat(timespec="seconds")
-                                     if next_run else None)
+                times[job.id[6:]] = (None, next_run(job))
         with self.db_lock:
             set_schedule(self.archive, times)
             daemon_heartbeat(self.archive)

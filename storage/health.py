@@ -61,10 +61,10 @@ def set_health(archive: Archive, source_id: str, state: str, reason: str | None,
 
 def forget_health(archive: Archive, keep: set[str]) -> None:
     """Drop the health rows of sources no longer enabled, so no alarm outlives its source."""
+    kept = sorted(keep)
     with transaction(archive):
-        for (source_id,) in archive.db.execute("SELECT source_id FROM source_health").fetchall():
-            if source_id not in keep:
-                archive.db.execute("DELETE FROM source_health WHERE source_id = ?", [source_id])
+        archive.db.execute("DELETE FROM source_health WHERE source_id NOT IN "
+                           f"({', '.join('?' * len(kept))})", kept)
 
 
 def set_schedule(archive: Archive, times: dict[str, tuple[str | None, str | None]]) -> None:
