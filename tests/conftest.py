@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,16 @@ MEDRADAR = [sys.executable, "-m", "monitor"]
 
 
 @pytest.fixture
-def outlet() -> Iterator[Callable[[str], OutletServer]]:
-    """Start fixture outlets by name on 127.0.0.1; all are stopped after the test."""
+def outlet() -> Iterator[Callable[..., OutletServer]]:
+    """Start fixture outlets by name on 127.0.0.1; all are stopped after the test.
+
+    ``newest`` moves the outlet's dates so that its newest article day is that day
+    (tests/support/clock.py); without it the files are served with the dates as written.
+    """
     started: list[OutletServer] = []
 
-    def start(name: str) -> OutletServer:
-        server = OutletServer(name).start()
+    def start(name: str, newest: date | None = None) -> OutletServer:
+        server = OutletServer(name, newest=newest).start()
         started.append(server)
         return server
 

@@ -19,6 +19,7 @@ from alerts.outbox import deliver_due
 from monitor.config import load_config
 from storage import open_archive
 from tests.conftest import make_config, run_cli
+from tests.support.clock import today
 from tests.support.outlet_server import OutletServer
 from tests.support.receiver import Receiver
 from tests.test_crawl import archive_rows
@@ -34,7 +35,7 @@ id = "wonju"
 name = "원주 클러스터"
 query = "원주 의료기기"
 channels = [{channels}]
-max_age = "3650d"
+max_age = "30d"
 digest = "{digest}"
 """
 
@@ -76,8 +77,8 @@ def smtp() -> Iterator[tuple[Sink, int]]:
 
 @pytest.fixture(scope="module")
 def outlet() -> Iterator[OutletServer]:
-    """medinews, the fixture outlet with the 원주 stories."""
-    server = OutletServer("medinews").start()
+    """medinews, the fixture outlet with the 원주 stories, its newest published today."""
+    server = OutletServer("medinews", newest=today()).start()
     yield server
     server.stop()
 

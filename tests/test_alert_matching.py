@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import make_config, run_cli
+from tests.support.clock import today
 from tests.support.outlet_server import OutletServer
 from tests.test_crawl import archive_rows
 
@@ -27,13 +29,13 @@ url = "http://127.0.0.1:9/slack"
 id = "wonju"
 query = "원주"
 channels = ["bd-hook", "bd-slack"]
-max_age = "3650d"
+max_age = "30d"
 
 [[rules]]
 id = "clusters"
 query = '(의료기기 OR 바이오헬스) AND (클러스터 OR 첨단의료복합단지 OR 혁신파크) -채용'
 channels = ["bd-hook"]
-max_age = "3650d"
+max_age = "30d"
 
 [[rules]]
 id = "fresh-only"
@@ -45,8 +47,8 @@ max_age = "1h"
 
 @pytest.fixture(scope="module")
 def matched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """medinews crawled twice with three rules configured."""
-    medinews = OutletServer("medinews").start()
+    """medinews, its newest article a week old, crawled twice with three rules configured."""
+    medinews = OutletServer("medinews", newest=today() - timedelta(days=7)).start()
     config = make_config(tmp_path_factory.mktemp("match"), {"medinews": medinews})
     config.write_text(config.read_text("utf-8") + RULES, "utf-8")
     for _ in range(2):
@@ -95,7 +97,7 @@ def test_every_match_is_in_the_same_transaction_as_its_article(matched: Path) ->
 @pytest.mark.parametrize(("arg", "expected"), [("wonju", "원주"), ('"의료기기 클러스터"', "원주")],
                          ids=["rule-id", "query"])
 def test_rules_test_shows_matches_with_terms(matched: Path, arg: str, expected: str) -> None:
-    done = run_cli("--config", str(matched), "rules", "test", arg, "--since", "3650d")
+    done = run_cli("--config", str(matched), "rules", "test", arg, "--since", "30d")
     assert done.returncode == 0, done.stderr
     assert expected in done.stdout and "match(es)" in done.stderr
     assert "원주민" not in done.stdout

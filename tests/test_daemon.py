@@ -22,6 +22,7 @@ import psutil
 import pytest
 
 from tests.conftest import MEDRADAR, REPO, make_config
+from tests.support.clock import today
 from tests.support.newsroom import Newsroom
 from tests.support.outlet_server import OutletServer
 from tests.support.receiver import Receiver
@@ -151,7 +152,7 @@ def notices(ops: Receiver) -> list[dict[str, Any]]:
 def test_new_article_reaches_the_webhook_within_two_intervals(
     outlet: Callable[[str], OutletServer], tmp_path: Path
 ) -> None:
-    medinews = outlet("medinews")
+    medinews = outlet("medinews", newest=today())  # fresh enough for the rule's 48 h max_age
     newsroom = Newsroom(medinews)
     interval = 5.0
     with Receiver() as hook:
@@ -240,7 +241,7 @@ def test_sigterm_stops_a_running_crawl_and_exits_zero_within_the_grace_period(
 def test_sigkill_during_a_crawl_then_restart_loses_no_alert_and_sends_none_twice(
     outlet: Callable[[str], OutletServer], tmp_path: Path
 ) -> None:
-    medinews = outlet("medinews")
+    medinews = outlet("medinews", newest=today())  # fresh enough for the rule's 48 h max_age
     for idxno in range(1001, 1013):  # slow pages, so the kill lands mid-crawl
         medinews.set(f"/news/articleView.html?idxno={idxno}", delay=0.6,
                      body=medinews.read(f"news/articleView.html@idxno={idxno}"))

@@ -14,9 +14,12 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.support.clock import days_until, shift_bytes
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OUTLETS = FIXTURES / "outlets"
@@ -56,7 +59,9 @@ def content_type_for(key: str) -> str:
 class OutletServer:
     """Serve one outlet directory; use as a context manager or start()/stop()."""
 
-    def __init__(self, outlet: str | Path, dynamic: Callable[[str], bytes | None] | None = None):
+    def __init__(self, outlet: str | Path, dynamic: Callable[[str], bytes | None] | None = None,
+                 newest: date | None = None):
+        """Serve outlet; with ``newest``, its dates move so the newest fixture day is that day."""
         self.root = Path(outlet) if isinstance(outlet, Path) else OUTLETS / outlet
         meta = self.root / "outlet.toml"
         self.meta: dict[str, Any] = tomllib.loads(meta.read_text("utf-8")) if meta.exists() else {}
@@ -65,6 +70,7 @@ class OutletServer:
             tomllib.loads(headers.read_text("utf-8")) if headers.exists() else {})
         self.overrides: dict[str, Override] = {}
         self.dynamic = dynamic
+        self.shift_days = days_until(newest) if newest else 0
         self.hits: Counter[str] = Counter()
         self.not_modified: Counter[str] = Counter()
         self.user_agents: Counter[str] = Counter()
@@ -113,11 +119,12 @@ class OutletServer:
             return sum(n for path, n in self.hits.items() if predicate(path))
 
     def read(self, key: str) -> bytes | None:
-        """The bytes of a file key with {{ORIGIN}} filled in, or None."""
+        """The bytes of a file key with {{ORIGIN}} filled in and dates moved, or None."""
         path = self.root / "site" / key
         if not path.is_file():
             return None
-        return path.read_bytes().replace(b"{{ORIGIN}}", self.origin.encode("ascii"))
+        data = path.read_bytes().replace(b"{{ORIGIN}}", self.origin.encode("ascii"))
+        return shift_bytes(data, self.shift_days, self.meta.get("charset", "utf-8"))
 
     def _content_type(self, key: str) -> str:
         declared = self.file_headers.get(key, {})

@@ -1,0 +1,52 @@
+"""The suite does not depend on the calendar: the tests that read article ages pass with the
+whole machine's clock a year ahead and a year back.
+
+Each case runs those tests again in a child pytest under libfaketime (LD_PRELOAD), which moves
+the clock of every process the tests start (daemons, crawl processes, extraction workers) and
+SQLite's own ``now``. A fixture date that ages, or a test that reads today, fails here loudly:
+the child's failures are quoted in this test's failure.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from tests.conftest import REPO
+
+# The tests whose outcome depends on how old an article is or on "now": alert matching
+# (max_age), delivery and digests, the daemon's alerts, status windows, CLI date filters.
+AGE_SENSITIVE = [
+    "tests/test_daemon.py::test_new_article_reaches_the_webhook_within_two_intervals",
+    "tests/test_alert_matching.py",
+    "tests/test_alert_delivery.py",
+    "tests/test_status.py",
+    "tests/test_cli.py",
+]
+
+
+def faketime_env(offset: str) -> dict[str, str]:
+    """The environment that runs a process (and its children) with the clock moved by offset."""
+    libfaketime = pytest.importorskip("libfaketime")
+    _, preload = libfaketime.get_reload_information()
+    return {**os.environ, **preload, "FAKETIME": offset, "PYTHONPATH": str(REPO)}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="libfaketime is Linux-only")
+@pytest.mark.parametrize(("offset", "years"), [("+365d", 1), ("-365d", -1)])
+def test_age_sensitive_tests_pass_a_year_ahead_and_a_year_back(offset: str, years: int) -> None:
+    env = faketime_env(offset)
+    seen = subprocess.run([sys.executable, "-c", "import datetime; print(datetime.date.today())"],
+                          env=env, capture_output=True, text=True, check=True).stdout.strip()
+    moved = date.fromisoformat(seen)
+    assert abs((moved - date.today()).days - 365 * years) <= 1, (
+        f"libfaketime did not move the clock: the child saw {seen}")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", *AGE_SENSITIVE],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, (
+        f"with the clock at {seen}, a test depends on the calendar:\n{done.stdout[-4000:]}")
