@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import Any
 
 # Nodes that are never article text, in the skins of NDSoft, WordPress and older Korean CMSs.
 PRUNE_XPATHS = [
@@ -78,17 +79,25 @@ PHOTO_CREDIT_LINE = re.compile(
 PHOTO_CREDIT_INLINE = re.compile(
     r"\s*[\[(<]\s*(?:사진|사진제공|자료사진|이미지|그래픽)\s*[=:]\s*[^\])>]{1,40}[\])>]"
 )
-# A line starting with one of these opens a block of links or prompts: drop it and its list.
+# A line starting with one of these opens a block of links or prompts. In the tail it goes
+# with the short lines after it; in the middle of a body only the DOM can show it is a block
+# of links (prune_boilerplate).
 BLOCK_STARTERS = re.compile(
     r"^\s*(?:관련\s*기사|키워드\s*관련기사|많이\s*본\s*(?:뉴스|기사)|인기\s*기사|오늘의\s*TOP|"
     r"주요\s*뉴스|추천\s*기사|기사\s*댓글|댓글\s*\d|댓글을\s*남겨|SNS\s*기사보내기|"
     r"기사\s*제보|다른\s*기사\s*보기|키워드\s*Tags|이\s*기자의\s*다른\s*기사|"
-    r"\[[^\]]{1,20}\s*제보\]|제보는\s*카카오톡|ADVERTISEMENT\s*$|광고\s*$)",
+    r"\[[^\]]{1,20}\s*제보\]|제보는\s*카카오톡)",
     re.IGNORECASE,
 )
-NOTICE_LINES = re.compile(
-    r"^\s*(?:[▶☞※]|기사의 본문 내용은 이 글자크기로|기사를 읽어드립니다|"
-    r"\d{4}/\d{2}/\d{2}\s+\d{2}:\d{2}\s*송고|이 기사는 .{0,40}자동\s*(?:작성|생성))"
+# Promotion and notice marks: boilerplate in the tail or as a link, body text elsewhere
+# (interview transcripts start every answer with ▶ and every question with ▷; ※ opens notes).
+NOTICE_MARK = re.compile(r"^\s*[▶▷☞※]")
+# Whole lines that no body sentence can be: widget labels, wire stamps, robot-article notes.
+WIDGET_LINES = re.compile(
+    r"^[-·\s]*(?:(?:입력|수정|승인|등록|업데이트|기사입력|최종수정)\s*:?\s*\d{4}[.\-/]\d|"
+    r"기자명\s|기사의 본문 내용은 이 글자크기로|기사를 읽어드립니다|ADVERTISEMENT\s*$|광고\s*$|"
+    r"\d{4}/\d{2}/\d{2}\s+\d{2}:\d{2}\s*송고\s*$|이 기사는 .{0,40}자동\s*(?:작성|생성))",
+    re.IGNORECASE,
 )
 SHARE_WORDS = {
     "페이스북", "트위터", "카카오톡", "카카오스토리", "네이버", "밴드", "네이버밴드", "url복사",
@@ -99,6 +108,113 @@ SHARE_WORDS = {
 # Only an opening curly quote can start the next sentence: a straight quote after "다." is
 # usually the closing quote of a citation ("…계획이다."라고).
 _GLUED = re.compile(r"([다요죠음함임됨][.!?])(?=[가-힣“‘])")
+_SENTENCE_END = re.compile(r"[다요죠][.!?\"”']*$")
+_LIST_ITEM_MAX = 80
+_SPEAKER = re.compile(r"^\s*[▶▷☞]\s*[^:：]{1,12}\s*[:：]")
+
+# (rule, line) pairs, collected for `medradar extract --explain`.
+Removal = tuple[str, str]
+
+
+_INLINE = {"a", "span", "strong", "b", "em", "i", "font", "u", "small", "mark", "sup"}
+_MARK_CHARS = "▶▷☞※→"
+_CAPTION_CHARS = "▲△"
+_BOX_MAX = 3000
+
+
+def _text_len(element: Any) -> int:
+    return len(re.sub(r"\s+", "", element.text_content()))
+
+
+def _link_density(element: Any) -> float:
+    total = _text_len(element)
+    linked = sum(_text_len(a) for a in element.iter("a"))
+    return linked / total if total else 0.0
+
+
+def _block_of(element: Any) -> Any:
+    """The element itself, or its nearest non-inline ancestor when it opens that ancestor."""
+    while element.tag in _INLINE and element.getparent() is not None:
+        parent = element.getparent()
+        if parent.text and parent.text.strip():
+            break
+        element = parent
+    return element
+
+
+def _near_image(element: Any) -> bool:
+    """Whether an element sits in, after or beside an image (a caption's place)."""
+    node = element
+    for _ in range(3):
+        if node is None:
+            return False
+        if node.tag == "img" or node.find(".//img") is not None:
+            return _text_len(node) <= 400
+        previous = node.getprevious()
+        if previous is not None and (previous.tag == "img" or previous.find(".//img") is not None):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _mark_starts(root: Any, marks: str) -> list[Any]:
+    """Elements whose own text starts with one of marks, as their blocks."""
+    found = []
+    for element in root.iter():
+        first = element.text.lstrip()[:1] if isinstance(element.tag, str) and element.text else ""
+        if first and first in marks:
+            found.append(_block_of(element))
+    return found
+
+
+_LOOSE_AFTER = {"div", "table", "p", "ul", "ol", "figure", "section", "article", "blockquote",
+                "h1", "h2", "h3", "h4", "h5", "h6", "center", "dl"}
+
+
+def wrap_loose_text(root: Any) -> None:
+    """Give text that follows a block element its own paragraph, in place.
+
+    Parsers close an open ``<p>`` at a ``<div>`` (a photo box), which leaves the next text as
+    the box's tail; trafilatura drops the tail with the box. Broadcasters' leads sit there.
+    """
+    for element in list(root.iter(*_LOOSE_AFTER)):
+        if element.tail and element.tail.strip() and element.getparent() is not None:
+            paragraph = element.makeelement("p", {})
+            paragraph.text, element.tail = element.tail, None
+            element.addnext(paragraph)
+
+
+def prune_boilerplate(root: Any) -> list[Removal]:
+    """Drop, in place, the mid-body boilerplate that only the DOM can prove: ▶/☞ lines that
+    are links, related/popular boxes of links, ▲ captions beside an image. Returns what went.
+    Loose text after block elements gets its own paragraph first (wrap_loose_text)."""
+    wrap_loose_text(root)
+    removed: list[Removal] = []
+
+    def drop(element: Any, rule: str) -> None:
+        removed.append((rule, clean_line(element.text_content())))
+        element.drop_tree()  # lxml.html keeps the element's tail text in its place
+
+    for block in _mark_starts(root, _MARK_CHARS):
+        if block.getparent() is not None and _text_len(block) <= 300 \
+                and (block.tag == "a" or _link_density(block) >= 0.6):
+            drop(block, "link line")
+    for element in list(root.iter()):
+        if not (isinstance(element.tag, str) and element.text
+                and BLOCK_STARTERS.match(element.text)) or element.getparent() is None:
+            continue
+        box = _block_of(element)
+        for _ in range(3):
+            if box is None or box.getparent() is None or _text_len(box) > _BOX_MAX:
+                break
+            if len(box.findall(".//a")) >= 2 and _link_density(box) >= 0.5:
+                drop(box, "related box")
+                break
+            box = box.getparent()
+    for block in _mark_starts(root, _CAPTION_CHARS):
+        if block.getparent() is not None and _text_len(block) <= 300 and _near_image(block):
+            drop(block, "caption")
+    return removed
 
 
 def unescape(text: str) -> str:
@@ -154,64 +270,128 @@ def is_share_line(line: str) -> bool:
     return bool(line) and all(w in SHARE_WORDS for w in words if w)
 
 
-def _drop_block_lists(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    skipping = False
-    for line in lines:
-        if BLOCK_STARTERS.match(line):
-            skipping = True
-            continue
-        # List items after a block starter are short and do not end like a sentence.
-        if skipping and len(line) <= 80 and not re.search(r"[다요죠][.!?\"”']*$", line):
-            continue
-        skipping = False
-        out.append(line)
-    return out
+def _anywhere_rule(line: str) -> str | None:
+    """The rule that removes this line wherever it stands, or None: only lines that are no
+    prose at all (share widgets, photo-credit formulas, widget labels)."""
+    if is_share_line(line):
+        return "share widget"
+    if PHOTO_CREDIT_LINE.match(line):
+        return "photo credit"
+    if WIDGET_LINES.match(line):
+        return "widget or stamp"
+    return None
 
 
-def _drop_trailing_signatures(lines: list[str]) -> list[str]:
-    for _ in range(3):
-        if not lines:
-            break
-        last = lines[-1]
-        if (TRAILING_SIGNATURE.match(last) or ONLY_EMAIL.match(last)
-                or TRAILING_BRACKET_BYLINE.match(last)):
-            lines.pop()
+def _is_promo(line: str) -> bool:
+    """A ▶/☞ line that reads as a link label: no sentence, no speaker (``▶김현욱 : …``)."""
+    return not _SENTENCE_END.search(line) and not _SPEAKER.match(line)
+
+
+def _tail_rule(line: str) -> str | None:
+    """The rule that removes this line when it stands in the tail block, or None."""
+    if (TRAILING_SIGNATURE.match(line) or ONLY_EMAIL.match(line)
+            or TRAILING_BRACKET_BYLINE.match(line)):
+        return "signature"
+    if NOTICE_MARK.match(line) and (line.lstrip().startswith("※") or _is_promo(line)):
+        return "tail notice"
+    if CAPTION.match(line):
+        return "caption"
+    if BLOCK_STARTERS.match(line):
+        return "related/tip block"
+    return None
+
+
+def _cut_tail(lines: list[str], removed: list[Removal]) -> list[str]:
+    """Remove the tail block: signatures, notices, related lists, 제보 blocks, captions.
+
+    Walks back from the end. Short non-sentence lines are list items only when a block starter
+    (관련기사, 인기기사 …) stands above them; otherwise they are the body's own last lines.
+    """
+    end = len(lines)
+    pending: list[int] = []
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        rule = _tail_rule(line)
+        if rule == "related/tip block":
+            end = i
+            pending.clear()
             continue
-        trimmed = TAIL_EMAIL.sub("", last)
-        if trimmed != last:
-            lines[-1] = trimmed.rstrip()
-            if not lines[-1]:
-                lines.pop()
+        if rule and not pending:
+            end = i
+            continue
+        if len(line) <= _LIST_ITEM_MAX and not _SENTENCE_END.search(line):
+            pending.append(i)
             continue
         break
+    removed.extend(("tail: " + (_tail_rule(line) or "list item"), line) for line in lines[end:])
+    kept = lines[:end]
+    # A signature glued to the last paragraph ("… 밝혔다. 홍길동 기자 hong@x.kr").
+    if kept:
+        trimmed = TAIL_EMAIL.sub("", kept[-1]).rstrip()
+        if trimmed != kept[-1]:
+            removed.append(("tail: signature", kept[-1][len(trimmed):].strip()))
+            kept[-1:] = [trimmed] if trimmed else []
+    return kept
+
+
+def _cut_lead(lines: list[str], removed: list[Removal], title: str = "") -> list[str]:
+    """Remove what precedes the lead: the headline, captions and notices above it, a byline,
+    a dateline."""
+    while lines and (CAPTION.match(lines[0]) or BLOCK_STARTERS.match(lines[0])
+                     or (title and lines[0] == title)):
+        rule = "lead: headline" if lines[0] == title else \
+            "lead: caption" if CAPTION.match(lines[0]) else "lead: block"
+        removed.append((rule, lines[0]))
+        lines = lines[1:]
+    if lines:
+        first = strip_leading_byline(lines[0])
+        if first != lines[0]:
+            removed.append(("lead: byline", lines[0][: len(lines[0]) - len(first)].strip()))
+        if not first or DATELINE.match(first):
+            if first:
+                removed.append(("lead: dateline", first))
+            lines = lines[1:]
+        else:
+            lines = [first, *lines[1:]]
     return lines
 
 
-def _keep(line: str) -> bool:
-    return not (
-        CAPTION.match(line)
-        or PHOTO_CREDIT_LINE.match(line)
-        or NOTICE_LINES.match(line)
-        or is_share_line(line)
-    )
+def clean_body(text: str, removed: list[Removal] | None = None, title: str = "") -> str:
+    """Remove Korean news boilerplate from extracted body text (one paragraph per line).
 
-
-def clean_body(text: str) -> str:
-    """Remove Korean news boilerplate from extracted body text (one paragraph per line)."""
-    lines = [PHOTO_CREDIT_INLINE.sub("", clean_line(line)).strip() for line in text.splitlines()]
-    lines = [line for line in _drop_block_lists([x for x in lines if x]) if _keep(line)]
-    if lines:
-        lines[0] = strip_leading_byline(lines[0])
-        if not lines[0] or DATELINE.match(lines[0]):
-            lines.pop(0)
+    Rules for bylines and datelines hold at the lead, rules for signatures, copyright, notices
+    and related lists at the tail; in the middle only lines that are no prose are removed.
+    ``removed`` collects (rule, line) for every line or part removed; a first line that is
+    the ``title`` (a whole page's text starts with the headline) goes too.
+    """
+    removed = [] if removed is None else removed
+    lines: list[str] = []
+    for raw in text.splitlines():
+        line = clean_line(raw)
+        stripped = PHOTO_CREDIT_INLINE.sub("", line).strip()
+        if stripped != line and stripped:
+            removed.append(("inline photo credit", line))
+        rule = _anywhere_rule(stripped) if stripped else None
+        if rule:
+            removed.append((rule, stripped))
+        elif stripped:
+            lines.append(stripped)
+    lines = _cut_lead(lines, removed, clean_line(title))
     kept: list[str] = []
     for line in lines:
         cut = cut_copyright(line)
-        line = line if cut is None else cut
+        if cut is not None:
+            removed.append(("copyright", line[len(cut):].strip()))
+            line = cut
         if line:
             kept.append(_GLUED.sub(r"\1 ", line))
-    return "\n".join(_drop_trailing_signatures(kept))
+    return "\n".join(_cut_tail(kept, removed))
+
+
+def has_prose(body: str) -> bool:
+    """Whether a body holds at least one sentence-like line (not only labels and headings)."""
+    return any(len(line) >= 30 and re.search(r"[다요죠.!?\"”’')]\W*$", line)
+               for line in body.splitlines())
 
 
 def signature_author(text: str) -> str | None:

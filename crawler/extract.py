@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
 from lxml import etree
@@ -21,15 +22,19 @@ from w3lib.encoding import html_body_declared_encoding, http_content_type_encodi
 
 from crawler.clean import (
     PRUNE_XPATHS,
+    Removal,
     byline_author,
     clean_body,
     clean_line,
+    has_prose,
+    prune_boilerplate,
     reporter_name,
     signature_author,
     unescape,
 )
 from crawler.dates import parse_date, parse_labelled
 from crawler.errors import ExtractError
+from crawler.scriptdata import html_lines, script_bodies
 from crawler.urls import canonical_url
 
 # Korean is dense: a three-sentence brief is under trafilatura's default 250 characters, and
@@ -51,8 +56,14 @@ BODY_XPATHS = [
     "//div[contains(@class, 'article-body')]",
     "//div[contains(@class, 'news_body')]",
 ]
-_TITLE_SUFFIX = re.compile(r"\s*(?:[-|<]\s*[^-|<]{1,40}){1,3}$")
 _MIN_BODY = 20
+# Comments go at parse time, their tails kept: trafilatura strips comment nodes with their tails,
+# and broadcasters put the lead right after a comment ("<!-- article text body -->lead<br>…").
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+_MIN_TABLE = 300  # a page without sentences is a body only when it is this long (a table)
+_MIN_SCRIPT = 100  # scripts shorter than this carry no article
+_PARTIAL = 1.5  # a structured body this much longer than the container: the container is part
+_PREFER_DATA = 0.7  # a structured body this share of the page's length beats the page
 
 
 @dataclass(frozen=True)
@@ -135,13 +146,32 @@ def _ld_author(data: dict[str, Any]) -> str | None:
     return str(author) if author else None
 
 
-def _title(tree: lxml.html.HtmlElement, ld: dict[str, Any]) -> str:
+def site_names(tree: lxml.html.HtmlElement, url: str, hints: dict[str, Any]) -> list[str]:
+    """Names the outlet goes by on this page: og:site_name, the source's name, the host."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.").removeprefix("m.")
+    # The logo: an image in the link to the home page, its alt text the outlet's name.
+    logos = tree.xpath("//a[@href='/' or @href='./']//img/@alt")[:2]
+    names = [_meta(tree, "og:site_name"), hints.get("source_name"), *logos, host,
+             host.split(".")[0]]
+    return [str(n).strip() for n in names if n and len(str(n).strip()) > 1]
+
+
+def strip_site_suffix(title: str, names: list[str]) -> str:
+    """Remove a trailing `` - 매체`` / `` | 매체`` / `` < 매체`` only when it names the outlet."""
+    for name in names:
+        pattern = rf"\s*(?:[-|<:·–—]|::)\s*{re.escape(name)}\s*(?:>\s*)?$"
+        match = re.search(pattern, title, re.IGNORECASE)
+        if match and match.start() > 0:
+            return title[: match.start()]
+    return title
+
+
+def _title(tree: lxml.html.HtmlElement, ld: dict[str, Any], names: list[str]) -> str:
     title = _meta(tree, "og:title", "twitter:title") or ld.get("headline")
     if not title:
         heads = tree.xpath("//h1//text() | //title/text()")
         title = " ".join(heads[:1])
-        title = _TITLE_SUFFIX.sub("", title) if title else ""
-    return clean_line(unescape(str(title)))
+    return strip_site_suffix(clean_line(unescape(str(title))), names) if title else ""
 
 
 def _published(tree: lxml.html.HtmlElement, ld: dict[str, Any], page_text: str,
@@ -165,28 +195,31 @@ def _published(tree: lxml.html.HtmlElement, ld: dict[str, Any], page_text: str,
     return None, "none"
 
 
-def _body_root(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    """Return the article container as a small document, the whole page if none is known,
-    or None when the page has a known container that is empty (a script-filled page)."""
-    empty_container = False
-    for xp in BODY_XPATHS:
-        found = tree.xpath(xp)
-        if not found:
-            continue
-        if len(found[0].text_content().strip()) < _MIN_BODY:
-            empty_container = True
-            continue
-        root = lxml.html.Element("html")
-        body = etree.SubElement(root, "body")
-        container = copy.deepcopy(found[0])
-        if container.tag in ("td", "th", "tr", "table"):
-            # Old CMSs keep the body in a table cell; as a cell trafilatura joins its
-            # lines with " | " instead of keeping paragraphs.
-            container.tag = "div"
-        body.append(container)
-        return root
-    # Falling back to the whole page here would return its menus as the body.
-    return None if empty_container else tree
+@dataclass(frozen=True)
+class Candidate:
+    """One way to the body: where it came from and what clean-up left of it."""
+
+    name: str
+    raw: str
+    body: str
+    removed: tuple[Removal, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why the body is what it is: every candidate tried, the winner, the lines removed."""
+
+    tried: tuple[tuple[str, int], ...]
+    chosen: str
+    rule: str
+    removed: tuple[Removal, ...]
+
+
+def _candidate(name: str, raw: str, pruned: list[Removal] | None = None,
+               title: str = "") -> Candidate:
+    removed = list(pruned or [])
+    body = clean_body(raw, removed, title)
+    return Candidate(name, raw, body, tuple(removed))
 
 
 def _trafilatura_text(tree: lxml.html.HtmlElement, url: str | None) -> str:
@@ -197,15 +230,99 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str | None) -> str:
     return str(getattr(doc, "text", "") or "") if doc else ""
 
 
-def extract_article(
+def _container(tree: lxml.html.HtmlElement, url: str) -> tuple[Candidate | None, list[str]]:
+    """The first known container with text, extracted alone; and the empty ones passed over."""
+    empty = []
+    for xp in BODY_XPATHS:
+        found = tree.xpath(xp)
+        if not found:
+            continue
+        if len(found[0].text_content().strip()) < _MIN_BODY:
+            empty.append(xp)
+            continue
+        root = lxml.html.Element("html")
+        body = etree.SubElement(root, "body")
+        container = copy.deepcopy(found[0])
+        if container.tag in ("td", "th", "tr", "table"):
+            # Old CMSs keep the body in a table cell; as a cell trafilatura joins its
+            # lines with " | " instead of keeping paragraphs.
+            container.tag = "div"
+        body.append(container)
+        pruned = prune_boilerplate(root)
+        return _candidate(f"container {xp}", _trafilatura_text(root, url), pruned), empty
+    return None, empty
+
+
+def _whole_page(tree: lxml.html.HtmlElement, url: str, title: str) -> Candidate:
+    """trafilatura on a copy of the whole page, boilerplate pruned first."""
+    page = copy.deepcopy(tree)
+    pruned = prune_boilerplate(page)
+    return _candidate("page", _trafilatura_text(page, url), pruned, title)
+
+
+def _structured(tree: lxml.html.HtmlElement, ld: dict[str, Any], scripts: bool
+                ) -> list[Candidate]:
+    """Bodies the page declares as data: JSON-LD articleBody, and with ``scripts`` the known
+    script objects (read only when no container answered: they cost a scan of every script)."""
+    found = []
+    if ld.get("articleBody"):
+        body = html_lines(unescape(str(ld["articleBody"])))
+        found.append(_candidate("json-ld articleBody", body))
+    if not scripts:
+        return [c for c in found if len(c.body) >= _MIN_BODY]
+    texts = [(str(el.get("id") if el.get("id") == "__NEXT_DATA__" else el.get("type") or ""),
+              el.text or "")
+               for el in tree.iter("script") if el.text and len(el.text) > _MIN_SCRIPT]
+    found.extend(_candidate(name, text) for name, text in script_bodies(texts))
+    return [c for c in found if len(c.body) >= _MIN_BODY]
+
+
+def choose_body(tree: lxml.html.HtmlElement, ld: dict[str, Any], url: str, title: str = ""
+                ) -> tuple[Candidate | None, Explanation]:
+    """Run the candidate chain and pick the body (docs/extraction.md, "Choosing the body").
+
+    1. A known container whose clean body has at least _MIN_BODY characters wins, unless a
+       structured body (JSON-LD, script data) is over _PARTIAL times longer: then the
+       container held only part of the article and the structured body wins.
+    2. Without such a container, the whole page (trafilatura with pruning) and the structured
+       bodies compete: the longest wins, but a structured body at least _PREFER_DATA of the
+       page's length wins over the page (it is the publisher's own text, free of chrome).
+       The page counts only when it holds prose, or _MIN_TABLE characters of something else
+       (a price table): a headline with its labels is no body.
+    """
+    tried: list[tuple[str, int]] = []
+    container, empty = _container(tree, url)
+    tried.extend((f"container {xp}", 0) for xp in empty)
+    answered = container is not None and len(container.body) >= _MIN_BODY
+    structured = _structured(tree, ld, scripts=not answered)
+    longest_data = max(structured, key=lambda c: len(c.body), default=None)
+    if container is not None:
+        tried.append((container.name, len(container.body)))
+        if len(container.body) >= _MIN_BODY:
+            if longest_data and len(longest_data.body) > _PARTIAL * len(container.body):
+                tried.append((longest_data.name, len(longest_data.body)))
+                return longest_data, _explain(tried, longest_data, "container holds a part")
+            return container, _explain(tried, container, "known container")
+    page = _whole_page(tree, url, title)
+    tried.append((page.name, len(page.body)))
+    tried.extend((c.name, len(c.body)) for c in structured)
+    if longest_data and len(longest_data.body) >= _PREFER_DATA * len(page.body):
+        return longest_data, _explain(tried, longest_data, "structured data")
+    if len(page.body) >= _MIN_BODY and (has_prose(page.body) or len(page.body) >= _MIN_TABLE):
+        return page, _explain(tried, page, "whole page")
+    return None, _explain(tried, None, "no candidate has a body")
+
+
+def _explain(tried: list[tuple[str, int]], chosen: Candidate | None, rule: str) -> Explanation:
+    return Explanation(tuple(tried), chosen.name if chosen else "", rule,
+                       chosen.removed if chosen else ())
+
+
+def explain_article(
     page: str | bytes, url: str, content_type: str | None = None,
     hints: dict[str, Any] | None = None,
-) -> Extracted:
-    """Extract title, clean body, KST date, author and canonical URL from an article page.
-
-    ``hints`` carries what the feed or list said (published_at, title, author) as fallbacks.
-    Raises ExtractError when the page has no usable body.
-    """
+) -> tuple[Extracted, Explanation]:
+    """extract_article, and the explanation of how the body was chosen and cleaned."""
     hints = hints or {}
     text = decode_html(page, content_type) if isinstance(page, bytes) else page
     if not text.strip():
@@ -213,32 +330,44 @@ def extract_article(
     # XHTML pages may start with an XML declaration, which lxml refuses in a str.
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
-        tree = lxml.html.document_fromstring(text)
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ExtractError(f"cannot parse HTML: {exc}") from None
     ld = _json_ld(tree)
-    root = _body_root(tree)
-    raw = _trafilatura_text(root, url) if root is not None else ""
-    if len(raw.strip()) < _MIN_BODY and ld.get("articleBody"):
-        raw = unescape(str(ld["articleBody"]))
+    names = site_names(tree, url, hints)
+    title = _title(tree, ld, names) or clean_line(unescape(str(hints.get("title", ""))))
+    chosen, explanation = choose_body(tree, ld, url, title)
+    if chosen is None:
+        tried = ", ".join(f"{name} ({chars} characters)" for name, chars in explanation.tried)
+        raise ExtractError(f"no article body found; tried {tried}")
+    raw = chosen.raw
     first_line = clean_line(raw.split("\n", 1)[0]) if raw else ""
-    body = clean_body(raw)
-    if len(body) < _MIN_BODY:
-        raise ExtractError(f"no article body found ({len(body)} characters after clean-up)")
     published_at, published_from = _published(tree, ld, tree.text_content(), hints)
     author = (reporter_name(_meta(tree, "author", "dable:author", "article:author")
                             or _ld_author(ld)) or byline_author(first_line)
               or signature_author(raw))
     if not author and hints.get("author"):
         author = reporter_name(str(hints["author"]))
-    title = _title(tree, ld) or clean_line(unescape(str(hints.get("title", ""))))
     if not title:
         raise ExtractError("no title found")
     declared = _meta(tree, "og:url") if not tree.xpath("//link[@rel='canonical']/@href") else \
         str(tree.xpath("//link[@rel='canonical']/@href")[0])
-    return Extracted(
-        title=title, body=body, published_at=published_at, published_from=published_from,
+    article = Extracted(
+        title=title, body=chosen.body, published_at=published_at, published_from=published_from,
         author=author if author and not author.startswith("http") else None,
         canonical_url=canonical_url(url, declared),
         section=_meta(tree, "article:section"),
     )
+    return article, explanation
+
+
+def extract_article(
+    page: str | bytes, url: str, content_type: str | None = None,
+    hints: dict[str, Any] | None = None,
+) -> Extracted:
+    """Extract title, clean body, KST date, author and canonical URL from an article page.
+
+    ``hints`` carries what the feed or list said (published_at, title, author, source_name)
+    as fallbacks. Raises ExtractError, naming the candidates tried, when no body is found.
+    """
+    return explain_article(page, url, content_type, hints)[0]

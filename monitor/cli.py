@@ -190,13 +190,15 @@ def crawl(ctx: click.Context, source_ids: tuple[str, ...], config_path: str | No
 @click.argument("target", metavar="URL|FILE|-")
 @click.option("--url", "page_url", help="The page's address, for FILE or stdin.")
 @click.option("--json", "as_json", is_flag=True, help="Print all fields as JSON.")
+@click.option("--explain", is_flag=True,
+              help="Also show the candidates tried, the winner, and each line clean-up removed.")
 @config_option
 @click.pass_context
 def extract(ctx: click.Context, target: str, page_url: str | None, as_json: bool,
-            config_path: str | None) -> None:
+            explain: bool, config_path: str | None) -> None:
     """Print what the archive would store for one page."""
     from crawler.errors import CrawlError
-    from crawler.extract import extract_article
+    from crawler.extract import explain_article
     from crawler.fetch import fetch_page
 
     content_type = None
@@ -217,13 +219,31 @@ def extract(ctx: click.Context, target: str, page_url: str | None, as_json: bool
             fail(f"cannot read {target}: {exc.strerror}", code=1)
         url = page_url or Path(target).resolve().as_uri()
     try:
-        article = extract_article(body, url, content_type)
+        article, why = explain_article(body, url, content_type)
     except CrawlError as exc:
         fail(f"{url}: {exc}", code=1)
     if as_json:
-        click.echo(json.dumps(article.as_dict(), ensure_ascii=False, indent=2))
-    else:
-        click.echo(article.body)
+        fields = article.as_dict()
+        if explain:
+            fields["explain"] = {"tried": [{"candidate": n, "characters": c} for n, c in why.tried],
+                                 "chosen": why.chosen, "rule": why.rule,
+                                 "removed": [{"rule": r, "text": t} for r, t in why.removed]}
+        click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
+        return
+    if explain:
+        for name, chars in why.tried:
+            mark = "*" if name == why.chosen else " "
+            click.echo(f"{mark} {name}: {chars} characters", err=True)
+        click.echo(f"chosen: {why.chosen} ({why.rule})", err=True)
+        for rule, text in why.removed:
+            click.echo(f"removed [{rule}] {shorten(text)}", err=True)
+    click.echo(article.body)
+
+
+def shorten(text: str, width: int = 100) -> str:
+    """One line of at most width characters."""
+    flat = " / ".join(line.strip() for line in text.splitlines() if line.strip())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def parse_when(value: str | None) -> str | None:

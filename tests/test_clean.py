@@ -84,7 +84,7 @@ COPYRIGHT_IDS = [
 
 CAPTIONS_AND_CREDITS = [
     f"▲ 새 연구동 전경 (사진=재단 제공)\n{BODY}",
-    f"{P1}\n△ 개소식에 참석한 관계자들\n{P2}",
+    f"{BODY}\n△ 개소식에 참석한 관계자들",
     f"| ▲ 연구동 전경 |\n{BODY}",
     f"[사진=재단 제공]\n{BODY}",
     f"(사진=게티이미지뱅크)\n{BODY}",
@@ -98,16 +98,16 @@ CAPTIONS_AND_CREDITS = [
     f"{P1}(사진=재단 제공)\n{P2}",
 ]
 CAPTIONS_IDS = [
-    "triangle_caption", "white_triangle_caption", "table_cell_caption", "bracket_photo_line",
+    "triangle_caption", "white_triangle_caption_at_end", "table_cell_caption", "bracket_photo_line",
     "paren_photo_line", "angle_photo_line", "photo_provided_line", "bare_photo_line",
     "provided_by_line", "image_zoom", "stock_agency", "inline_bracket_credit",
     "inline_paren_credit",
 ]
 
 BLOCKS = [
-    f"{P1}\n관련기사\n오송 재단 새 이사장 선임\n충북 바이오 기업 투자 늘어\n{P2}",
+    f"{BODY}\n관련기사\n오송 재단 새 이사장 선임\n홍길동 기자\n충북 바이오 기업 투자 늘어",
     f"{BODY}\n관련 기사\n오송 재단 새 이사장 선임\n충북 바이오 기업 투자 늘어",
-    f"{P1}\n많이 본 뉴스\n첫째 기사 제목\n둘째 기사 제목\n{P2}",
+    f"{BODY}\n많이 본 뉴스\n첫째 기사 제목\n둘째 기사 제목",
     f"{BODY}\n인기기사\n첫째 기사 제목\n둘째 기사 제목",
     f"{BODY}\n오늘의 TOP\n첫째 기사 제목",
     f"{BODY}\nSNS 기사보내기\n페이스북(으)로 기사보내기",
@@ -122,13 +122,13 @@ BLOCKS = [
     f"{P1}\nADVERTISEMENT\n{P2}",
     f"{BODY}\n광고",
     f"{BODY}\n※ 우울감 등 말하기 어려운 고민이 있으면 상담전화 1393에서 도움을 받을 수 있습니다.",
-    f"{P1}\n▶ 다른 소식 보기\n{P2}",
-    f"{P1}\n☞ 재단 소식 더 보기\n{P2}",
+    f"{BODY}\n▶ 다른 소식 보기",
+    f"{BODY}\n☞ 재단 소식 더 보기\n홍길동 기자",
     f"{BODY}\n2026/08/12 05:42 송고",
     f"{P1}\n이 기사는 재단 보도자료를 바탕으로 자동 작성됐습니다.\n{P2}",
 ]
 BLOCKS_IDS = [
-    "related_block_then_sentence", "related_block_at_end", "most_read_block", "popular_block",
+    "related_block_with_signature", "related_block_at_end", "most_read_block", "popular_block",
     "today_top", "sns_send", "keyword_tags", "reporter_other_articles", "news_tip",
     "kakao_tip", "share_buttons", "share_buttons_piped", "font_size_widget", "share_word",
     "advertisement", "ad_word", "reference_notice", "promo_arrow", "promo_finger",
@@ -210,15 +210,46 @@ def test_clean_body_keeps_body_sentence_at_the_start(sentence: str) -> None:
     assert clean_body(text) == text
 
 
-def test_clean_body_keeps_sentence_after_related_block() -> None:
-    text = f"{P1}\n관련기사\n재단 새 이사장 선임\n{P2}"
-    assert clean_body(text) == BODY, "the list line goes, the sentence after it stays"
+# Text alone never removes a line in the middle of a body: interview transcripts start answers
+# with ▶ and questions with ▷, ※ opens real notes, ▲ opens list items. Only the DOM can show
+# such a line is a link, a box of links or a caption (prune_boilerplate, test_extract_chain.py).
+MID_BODY_MARKS = [
+    "▶김현욱 : 현장에서는 인증 기간이 절반으로 줄었다고 평가합니다.",
+    "▷진행자 : 그렇다면 지원 대상은 어떻게 정하나요?",
+    "※ 이 조사는 전국 의료기기 제조사 300곳을 대상으로 했다.",
+    "☞ 재단 소식 더 보기",
+    "△ 개소식에 참석한 관계자들",
+    "▲첫째, 인증 비용 지원 ▲둘째, 해외 임상 연계",
+    "관련기사",
+    "많이 본 뉴스",
+]
+MID_BODY_MARK_IDS = ["interview_answer", "interview_question", "note", "promo_finger_text",
+                     "white_triangle", "triangle_list", "related_word", "most_read_word"]
 
 
-def test_clean_body_keeps_long_paragraph_after_related_block() -> None:
-    long_line = "재단 관계자는 " + "입주 기업 지원 " * 12 + "방안을 검토 중"
-    assert len(long_line) > 80
-    assert clean_body(f"{P1}\n관련기사\n{long_line}") == f"{P1}\n{long_line}"
+@pytest.mark.parametrize("line", MID_BODY_MARKS, ids=MID_BODY_MARK_IDS)
+def test_clean_body_keeps_marked_lines_in_the_middle(line: str) -> None:
+    text = f"{P1}\n{line}\n{P2}"
+    assert clean_body(text) == text
+
+
+def test_clean_body_keeps_an_interview_transcript_whole() -> None:
+    text = "\n".join([P1, "▷진행자 : 지원 대상은 어떻게 정하나요?",
+                      "▶김현욱 : 매출 규모와 수출 실적을 함께 봅니다.",
+                      "▷진행자 : 내년 계획은요?", "▶김현욱 : 시험 장비를 두 배로 늘립니다."])
+    assert clean_body(text) == text
+
+
+def test_clean_body_keeps_short_last_lines_without_a_block_starter() -> None:
+    text = f"{BODY}\n- 인증 비용 지원\n- 해외 임상 연계"
+    assert clean_body(text) == text, "short lines end a body unless a 관련기사-like line heads them"
+
+
+def test_clean_body_reports_what_it_removed() -> None:
+    removed: list[tuple[str, str]] = []
+    clean_body(f"[메디인뉴스=홍길동 기자] {P1}\n{P2}\n관련기사\n다른 기사 제목", removed)
+    assert [rule for rule, _ in removed] == ["lead: byline", "tail: related/tip block",
+                                             "tail: list item"], removed
 
 
 # -- glued sentences -------------------------------------------------------------------------

@@ -157,7 +157,7 @@ class ArticleSpider(scrapy.Spider):
             source_id=self.source.id, url=response.url,
             requested_url=response.request.url if response.request else response.url,
             body=response.body, content_type=content_type or None,
-            hints=dict(response.meta.get("hints", {})),
+            hints={**response.meta.get("hints", {}), "source_name": self.source.name},
         )
 
     def on_error(self, failure: Failure) -> None:
