@@ -64,6 +64,8 @@ _MIN_TABLE = 300  # a page without sentences is a body only when it is this long
 _MIN_SCRIPT = 100  # scripts shorter than this carry no article
 _PARTIAL = 1.5  # a structured body this much longer than the container: the container is part
 _PREFER_DATA = 0.7  # a structured body this share of the page's length beats the page
+_PREFER_BLOCK = 0.5  # the densest block this share of the page's length stands for the page
+_MIN_DENSE = 150  # characters of paragraph text a block needs to count as the densest
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,39 @@ def _container(tree: lxml.html.HtmlElement, url: str) -> tuple[Candidate | None,
     return None, empty
 
 
+def _densest_block(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element holding the most paragraph text of its own (loose text and <p> children,
+    links not counted): the article's container on a layout nobody listed."""
+    best, best_score = None, _MIN_DENSE
+    for element in tree.iter("div", "td", "article", "section", "main"):
+        score = len((element.text or "").strip())
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            score += len((child.tail or "").strip())
+            if child.tag == "p":
+                links = sum(len(a.text_content()) for a in child.iter("a"))
+                score += max(len(child.text_content().strip()) - links, 0)
+        if score > best_score:
+            best, best_score = element, score
+    return best
+
+
+def _dense_candidate(tree: lxml.html.HtmlElement, url: str, title: str) -> Candidate | None:
+    """trafilatura on the densest block alone, pruned like a known container."""
+    found = _densest_block(tree)
+    if found is None:
+        return None
+    root = lxml.html.Element("html")
+    body = etree.SubElement(root, "body")
+    block = copy.deepcopy(found)
+    if block.tag == "td":
+        block.tag = "div"
+    body.append(block)
+    pruned = prune_boilerplate(root)
+    return _candidate("densest block", _trafilatura_text(root, url), pruned, title)
+
+
 def _whole_page(tree: lxml.html.HtmlElement, url: str, title: str) -> Candidate:
     """trafilatura on a copy of the whole page, boilerplate pruned first."""
     page = copy.deepcopy(tree)
@@ -305,6 +340,11 @@ def choose_body(tree: lxml.html.HtmlElement, ld: dict[str, Any], url: str, title
             return container, _explain(tried, container, "known container")
     page = _whole_page(tree, url, title)
     tried.append((page.name, len(page.body)))
+    dense = _dense_candidate(tree, url, title)
+    if dense is not None:
+        tried.append((dense.name, len(dense.body)))
+        if len(dense.body) >= _MIN_BODY and len(dense.body) >= _PREFER_BLOCK * len(page.body):
+            page = dense  # the same text without the page's chrome
     tried.extend((c.name, len(c.body)) for c in structured)
     if longest_data and len(longest_data.body) >= _PREFER_DATA * len(page.body):
         return longest_data, _explain(tried, longest_data, "structured data")
