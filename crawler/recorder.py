@@ -13,14 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from storage import Archive, open_archive
-from storage.articles import NewArticle, StoredHook, StoreResult, known_url_keys, store_articles
+from storage.articles import (
+    NewArticle,
+    StoredHook,
+    StoreResult,
+    known_url_keys,
+    store_articles,
+    url_keys_before,
+)
 from storage.runs import (
     RunCounts,
+    close_frontier,
+    count_frontier_run,
     finish_run,
     get_feed_state,
+    get_frontier,
+    has_articles,
     last_run_complete,
     mark_interrupted,
     record_error,
+    save_frontier,
     set_feed_state,
     start_run,
     sync_sources,
@@ -69,6 +81,39 @@ class RunRecorder:
         self.article_errors = 0
         self.article_pages = 0
         self.finished = False
+        self.per_run = int(source.get("max_articles", 200))
+        # The backlog a crawl that stopped early left, and whether the archive already holds
+        # this source's articles (then a walk goes on until it reaches one: the watermark).
+        self.frontier = get_frontier(archive, self.source_id)
+        self.watermark = has_articles(archive, self.source_id)
+        self.refused = 0  # new links not fetched: the run's max_articles was reached
+        self.stopped_at: tuple[str, int, str, int] | None = None  # url, page, reason, left
+        self.backlog_closed = False  # a walk reached the archived articles or the list's end
+        self.reached_known = False  # a list walk reached an article already archived
+        self.feed_gap = 0  # items of a feed that were all new (it cannot show what it dropped)
+        self.progress_saved = False
+
+    def refuse(self) -> None:
+        """Count a new article link left for a later crawl (max_articles reached)."""
+        self.refused += 1
+
+    def stop_walk(self, url: str, page: int, reason: str, estimate: int) -> None:
+        """Remember where a list walk stopped early; the next crawl resumes there."""
+        if self.stopped_at is None or page < self.stopped_at[1]:
+            self.stopped_at = (url, page, reason, estimate)
+
+    def archived_before_backlog(self) -> set[str]:
+        """URL keys archived before the open backlog began: a backlog walk ends at one."""
+        if self.frontier is None:
+            return set()
+        return url_keys_before(self.archive, self.source_id, str(self.frontier["opened_at"]))
+
+    def walk_progress(self, url: str, page: int) -> None:
+        """Save a long walk's next page at once, so a crawl killed mid-walk resumes there."""
+        if self.stopped_at is None:
+            save_frontier(self.archive, self.source_id, url, page, "walk in progress",
+                          max(self.refused, 1), self.per_run)
+            self.progress_saved = True
 
     def is_known(self, key: str) -> bool:
         """Tell whether a URL key is already in the archive."""
@@ -116,6 +161,7 @@ class RunRecorder:
         if self.article_errors:
             # Failed articles may sit on later list pages: walk them all next time.
             counts.complete = False
+        self._settle_backlog(reason)
         if reason not in ("finished", "closespider_timeout", "closespider_itemcount"):
             status, counts.complete = "interrupted", False
         elif counts.errors == 0:
@@ -124,10 +170,46 @@ class RunRecorder:
             status = "failed"
         else:
             status = "partial"
-        if status == "ok" or (status == "partial" and self.article_errors == 0):
-            # Saving validators after failed article fetches would hide those articles behind
-            # a 304 next time; without them the feed is read again and they are retried.
+        if self.refused == 0 and (
+                status == "ok" or (status == "partial" and self.article_errors == 0)):
+            # Saving validators after failed or refused article fetches would hide those
+            # articles behind a 304 next time; without them the feed is read again.
             for url, (etag, modified) in self.pending_feeds.items():
                 set_feed_state(self.archive, url, etag, modified)
         finish_run(self.archive, self.run_id, status, counts)
         return status
+
+    def _settle_backlog(self, reason: str) -> None:
+        """Record why the run stopped early and what it left; open, move or close the backlog."""
+        counts = self.counts
+        if self.feed_gap and not self.reached_known and self.watermark:
+            self.error("gap", f"all {self.feed_gap} feed items are new and no list page reached "
+                       "an archived article: articles published in between may be missing "
+                       f"(gap of more than {self.feed_gap - 1})")
+        if reason not in ("finished", "closespider_timeout", "closespider_itemcount"):
+            counts.stop_reason = "interrupted"  # the frontier saved along the walk stays
+        elif reason == "closespider_timeout":
+            counts.stop_reason = "time limit"
+        if self.stopped_at is not None:
+            url, page, why, estimate = self.stopped_at
+            counts.stop_reason, counts.links_left = why, max(estimate, self.refused)
+            save_frontier(self.archive, self.source_id, url, page, why, counts.links_left,
+                          self.per_run)
+            if self.frontier is not None:
+                count_frontier_run(self.archive, self.source_id)
+        elif self.refused:
+            # A feed or sitemap that listed more new articles than one run fetches: the next
+            # run reads it again (its validators were not saved) and takes the rest.
+            counts.stop_reason, counts.links_left = "max_articles", self.refused
+            save_frontier(self.archive, self.source_id, None, None, "max_articles",
+                          self.refused, self.per_run)
+        elif self._backlog_done():
+            close_frontier(self.archive, self.source_id)
+
+    def _backlog_done(self) -> bool:
+        """Whether this run closed the open backlog (or the walk progress it saved)."""
+        if self.frontier is None:
+            return self.progress_saved and (self.reached_known or self.backlog_closed)
+        # A feed/sitemap backlog is done when a run refused nothing; a list backlog when a
+        # walk reached the articles archived before it began, or the list's end.
+        return self.frontier["url"] is None or self.backlog_closed

@@ -24,6 +24,7 @@ from monitor.config import (
     starter_config_text,
 )
 from monitor.errors import ConfigError, DaemonError
+from monitor.status_view import backlog_entry, backlog_text
 from storage import Archive, ArchiveError, open_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -332,6 +333,9 @@ def sources(ctx: click.Context, source_id: str | None, as_json: bool,
         rows = [r for r in source_overview(archive) if r["id"] in wanted]
         for row in rows:
             row["run_errors"] = run_errors(archive, row["run_id"]) if row["run_id"] else []
+            row["backlog"] = backlog_entry(row)
+            for key in ("backlog_reason", "backlog_per_run", "backlog_runs", "backlog_since"):
+                row.pop(key, None)
     if source_id and not as_json:
         print_source_errors(rows[0])
         return
@@ -339,13 +343,14 @@ def sources(ctx: click.Context, source_id: str | None, as_json: bool,
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table("source", "kind", "last run", "status", "pages", "links", "new", "errors",
-                  "articles", "last error")
+                  "articles", "backlog", "last error")
     for row in rows:
         table.add_row(
             f"{row['id']}{'' if row['enabled'] else ' (off)'}", row["kind"],
             (row["started_at"] or "never")[:16].replace("T", " "), row["status"] or "-",
             str(row["pages"] or 0), str(row["links_found"] or 0), str(row["new_articles"] or 0),
-            str(row["errors"] or 0), str(row["articles"]), (row["last_error"] or "")[:80],
+            str(row["errors"] or 0), str(row["articles"]), backlog_text(row["backlog"]),
+            (row["last_error"] or "")[:60],
         )
     out.print(table)
     origin = find_config_path((ctx.obj or {}).get("config_path") or config_path)
@@ -360,6 +365,9 @@ def print_source_errors(row: dict[str, Any]) -> None:
               f"{row['pages'] or 0} pages, {row['links_found'] or 0} links, "
               f"{row['new_articles'] or 0} new, {row['errors'] or 0} errors; "
               f"{row['articles']} articles archived", markup=False)
+    if row.get("backlog"):
+        out.print(f"  {backlog_text(row['backlog'])}; resumes where the last crawl stopped",
+                  markup=False)
     for error in row["run_errors"]:
         out.print(f"  {error['at'][11:19]} {error['kind']:8} {error['message']}"
                   + (f"  {error['url']}" if error["url"] else ""), markup=False)

@@ -358,8 +358,9 @@ class Daemon:
             self.refused.add(source.id)
         else:
             self.refused.discard(source.id)
-        if run["status"] == "ok" and run["complete"] and pages is not None:
-            self.known[source.id] = pages
+        if run["status"] == "ok" and run["complete"] and not run.get("links_left") \
+                and pages is not None:
+            self.known[source.id] = pages  # (a source with a backlog is crawled, not probed)
         else:
             self.known.pop(source.id, None)  # probe again from scratch after a bad run
 
