@@ -154,19 +154,19 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = {"catch-up": catch_up(code), "re-crawl": recrawl(code),
                              "downtime": downtime(code)}
     names = list(results)
-    print(f"{'figure':46} {names[0]:>22} {names[1]:>22}")
+    print(f"{"figure":54} {names[0]:>22} {names[1]:>22}")
     for i in range(6):
         row = [results[n]["catch-up"][i] for n in names]
-        print(f"{f'1,000-article listing, archived after crawl {i + 1}':46} "
+        print(f"{f'1,000-article listing, archived after crawl {i + 1}':54} "
               f"{row[0]:>22} {row[1]:>22}")
     for key in ("feed 304", "list pages", "article pages", "seconds"):
         row = [results[n]["re-crawl"][key] for n in names]
         fmt = (lambda v: f"{v:.2f}") if key == "seconds" else str
-        print(f"{'re-crawl of a caught-up NDSoft source: ' + key:46} "
+        print(f"{'re-crawl of a caught-up NDSoft source: ' + key:54} "
               f"{fmt(row[0]):>22} {fmt(row[1]):>22}")
     for key in ("after 1 crawl", "after 2 crawls"):
         row = [results[n]["downtime"][key] for n in names]
-        print(f"{'downtime of 150 articles: fetched ' + key:46} {row[0]:>22} {row[1]:>22}")
+        print(f"{'downtime of 150 articles: fetched ' + key:54} {row[0]:>22} {row[1]:>22}")
     return 0
 
 
