@@ -9,10 +9,12 @@ batches, each one transaction, and the run row says 'running' until a later star
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from storage import Archive, open_archive
+from crawler.failures import HOST_UNRESOLVED
+from storage import Archive, ArchiveUnavailable, open_archive
 from storage.articles import (
     NewArticle,
     StoredHook,
@@ -39,17 +41,25 @@ from storage.runs import (
 )
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 _ARCHIVES: dict[Path, Archive] = {}
 # URL keys per archive, loaded once per process and shared by every source crawling in it.
 _KNOWN: dict[Path, set[str]] = {}
 
 
-def shared_archive(path: Path) -> Archive:
-    """Return one open archive per file for the whole process (one writer connection)."""
+def shared_archive(path: Path, options: dict[str, Any] | None = None) -> Archive:
+    """Return one open archive per file for the whole process (one writer connection).
+
+    Runs left 'running' by dead processes are closed first when the archive takes the write;
+    when it does not (locked, full), they are closed by a later crawl.
+    """
     key = path.resolve()
     if key not in _ARCHIVES:
-        archive = open_archive(key)
-        mark_interrupted(archive)
+        archive = open_archive(key, **(options or {}))
+        try:
+            mark_interrupted(archive)
+        except ArchiveUnavailable as fault:
+            logger.warning("%s; earlier runs are closed by a later crawl", fault)
         _ARCHIVES[key] = archive
         _KNOWN[key] = known_url_keys(archive)
     return _ARCHIVES[key]
@@ -69,10 +79,15 @@ class RunRecorder:
                  hooks: tuple[StoredHook, ...] = ()) -> None:
         self.archive = archive
         self.source_id = str(source["id"])
-        sync_sources(archive, [source])
+        # The archive refused a write (locked past the patience, disk full, read-only): the
+        # crawl of this source stops; what it fetched and did not store is fetched again.
+        self.fault: ArchiveUnavailable | None = None
+        self.on_fault: Callable[[ArchiveUnavailable], None] = lambda _fault: None
         # A run that did not finish may have left list pages unwalked: walk them all this time.
         self.resume = not last_run_complete(archive, self.source_id)
-        self.run_id = start_run(archive, self.source_id)
+        self.run_id = 0
+        self._write(sync_sources, archive, [source])
+        self.run_id = self._write(start_run, archive, self.source_id) or 0
         self.counts = RunCounts()
         shared = _KNOWN.get(archive.path.resolve())
         self.known = shared if shared is not None else known_url_keys(archive)
@@ -92,6 +107,23 @@ class RunRecorder:
         self.reached_known = False  # a list walk reached an article already archived
         self.feed_gap = 0  # items of a feed that were all new (it cannot show what it dropped)
         self.progress_saved = False
+        self.network_logged = False
+
+    def _write(self, write: Callable[..., _T], *args: Any) -> _T | None:
+        """Do one storage write; on an archive fault, note it (once) and return None."""
+        try:
+            return write(*args)
+        except ArchiveUnavailable as fault:
+            self.note_fault(fault)
+            return None
+
+    def note_fault(self, fault: ArchiveUnavailable) -> None:
+        """Record that the archive refused a write; the first one stops this source's crawl."""
+        if self.fault is None:
+            self.fault = fault
+            logger.warning("[%s] %s; this crawl stops, and what it did not store is fetched "
+                           "again next time", self.source_id, fault)
+            self.on_fault(fault)
 
     def refuse(self) -> None:
         """Count a new article link left for a later crawl (max_articles reached)."""
@@ -110,9 +142,9 @@ class RunRecorder:
 
     def walk_progress(self, url: str, page: int) -> None:
         """Save a long walk's next page at once, so a crawl killed mid-walk resumes there."""
-        if self.stopped_at is None:
-            save_frontier(self.archive, self.source_id, url, page, "walk in progress",
-                          max(self.refused, 1), self.per_run)
+        if self.stopped_at is None and self.fault is None:
+            self._write(save_frontier, self.archive, self.source_id, url, page,
+                        "walk in progress", max(self.refused, 1), self.per_run)
             self.progress_saved = True
 
     def is_known(self, key: str) -> bool:
@@ -122,13 +154,23 @@ class RunRecorder:
     def error(self, kind: str, message: str, url: str | None = None) -> None:
         """Record an error of this run; the crawl goes on."""
         self.counts.errors += 1
-        logger.warning("[%s] %s error: %s%s", self.source_id, kind, message,
-                       f" ({url})" if url else "")
-        record_error(self.archive, self.run_id, self.source_id, kind, message, url)
+        # Network failures come in runs (robots.txt, the feed, the list page of a host that
+        # is down): the first is the WARNING line, the rest are in the run record.
+        level = logging.DEBUG if kind == "network" and self.network_logged else logging.WARNING
+        self.network_logged = self.network_logged or kind == "network"
+        logger.log(level, "[%s] %s error: %s%s", self.source_id, kind, message,
+                   f" ({url})" if url else "")
+        if self.fault is None:
+            self._write(record_error, self.archive, self.run_id, self.source_id, kind, message,
+                        url)
 
     def store(self, articles: list[NewArticle]) -> list[StoreResult]:
         """Store extracted articles in one transaction and count them as new or duplicate."""
-        results = store_articles(self.archive, articles, self.hooks)
+        try:
+            results = store_articles(self.archive, articles, self.hooks)
+        except ArchiveUnavailable as fault:
+            self.note_fault(fault)
+            raise
         for article, result in zip(articles, results, strict=True):
             self.known.update(article.url_keys)
             if result.status == "new":
@@ -161,8 +203,13 @@ class RunRecorder:
         if self.article_errors:
             # Failed articles may sit on later list pages: walk them all next time.
             counts.complete = False
+        if self.fault is not None:
+            # The archive took no more writes: leave the run 'running'; the next crawl marks
+            # it interrupted and walks everything again. Nothing it fetched is counted as had.
+            return "archive unavailable"
         self._settle_backlog(reason)
-        if reason not in ("finished", "closespider_timeout", "closespider_itemcount"):
+        if reason not in ("finished", "closespider_timeout", "closespider_itemcount",
+                          HOST_UNRESOLVED):
             status, counts.complete = "interrupted", False
         elif counts.errors == 0:
             status = "ok"
@@ -175,8 +222,8 @@ class RunRecorder:
             # Saving validators after failed or refused article fetches would hide those
             # articles behind a 304 next time; without them the feed is read again.
             for url, (etag, modified) in self.pending_feeds.items():
-                set_feed_state(self.archive, url, etag, modified)
-        finish_run(self.archive, self.run_id, status, counts)
+                self._write(set_feed_state, self.archive, url, etag, modified)
+        self._write(finish_run, self.archive, self.run_id, status, counts)
         return status
 
     def _settle_backlog(self, reason: str) -> None:
@@ -186,25 +233,26 @@ class RunRecorder:
             self.error("gap", f"all {self.feed_gap} feed items are new and no list page reached "
                        "an archived article: articles published in between may be missing "
                        f"(gap of more than {self.feed_gap - 1})")
-        if reason not in ("finished", "closespider_timeout", "closespider_itemcount"):
+        if reason not in ("finished", "closespider_timeout", "closespider_itemcount",
+                          HOST_UNRESOLVED):
             counts.stop_reason = "interrupted"  # the frontier saved along the walk stays
         elif reason == "closespider_timeout":
             counts.stop_reason = "time limit"
         if self.stopped_at is not None:
             url, page, why, estimate = self.stopped_at
             counts.stop_reason, counts.links_left = why, max(estimate, self.refused)
-            save_frontier(self.archive, self.source_id, url, page, why, counts.links_left,
-                          self.per_run)
+            self._write(save_frontier, self.archive, self.source_id, url, page, why,
+                        counts.links_left, self.per_run)
             if self.frontier is not None:
-                count_frontier_run(self.archive, self.source_id)
+                self._write(count_frontier_run, self.archive, self.source_id)
         elif self.refused:
             # A feed or sitemap that listed more new articles than one run fetches: the next
             # run reads it again (its validators were not saved) and takes the rest.
             counts.stop_reason, counts.links_left = "max_articles", self.refused
-            save_frontier(self.archive, self.source_id, None, None, "max_articles",
-                          self.refused, self.per_run)
+            self._write(save_frontier, self.archive, self.source_id, None, None,
+                        "max_articles", self.refused, self.per_run)
         elif self._backlog_done():
-            close_frontier(self.archive, self.source_id)
+            self._write(close_frontier, self.archive, self.source_id)
 
     def _backlog_done(self) -> bool:
         """Whether this run closed the open backlog (or the walk progress it saved)."""

@@ -15,8 +15,9 @@ from rich.table import Table
 from rich.text import Text
 
 from monitor.health import daemon_state
+from storage import ArchiveUnavailable
 from storage.articles import count_articles
-from storage.db import Archive
+from storage.db import Archive, free_mb
 from storage.health import daemon_row, delivery_counts, status_rows
 
 DELIVERY_STATUSES = ("pending", "sent", "failed", "given_up")
@@ -24,10 +25,18 @@ STATE_STYLES = {"ok": "green", "catching up": "cyan", "degraded": "yellow",
                 "failing": "bold red", "blocked": "bold red", "unknown": "dim"}
 
 
-def collect_status(archive: Archive, source_ids: Collection[str], now: datetime) -> dict[str, Any]:
-    """Return what ``medradar status`` shows, as one JSON-ready dict."""
+def collect_status(archive: Archive, source_ids: Collection[str], now: datetime,
+                   fault: ArchiveUnavailable | None = None,
+                   min_free_mb: float = 0) -> dict[str, Any]:
+    """Return what ``medradar status`` shows, as one JSON-ready dict.
+
+    ``fault`` is why a writer could not write now (storage.db.probe_writes), if it could not.
+    """
     since = (now - timedelta(hours=24)).isoformat(timespec="seconds")
     counts = delivery_counts(archive)
+    free = free_mb(archive.path)
+    state = fault.fault if fault else (
+        "low disk space" if free is not None and free < min_free_mb else "ok")
     return {
         "daemon": daemon_state(daemon_row(archive), now),
         "sources": [source_entry(row) for row in status_rows(archive, since)
@@ -35,7 +44,9 @@ def collect_status(archive: Archive, source_ids: Collection[str], now: datetime)
         "deliveries": {s: counts["alerts"].get(s, 0) for s in DELIVERY_STATUSES},
         "notices": {s: counts["notices"].get(s, 0) for s in DELIVERY_STATUSES},
         "archive": {"path": str(archive.path), "bytes": archive.size_bytes(),
-                    "articles": count_articles(archive)},
+                    "articles": count_articles(archive), "state": state,
+                    "problem": str(fault) if fault else None,
+                    "free_mb": round(free, 1) if free is not None else None},
     }
 
 
@@ -94,9 +105,18 @@ def print_status(console: Console, status: Mapping[str, Any]) -> None:
         ("notices", f"{notices['pending']} pending, {notices['failed']} failed, "
                     f"{notices['given_up']} given up, {notices['sent']} sent"),
         ("archive", f"{archive['path']}: {archive['bytes'] / 1e6:.1f} MB, "
-                    f"{archive['articles']:,} articles"),
+                    f"{archive['articles']:,} articles" + archive_problem(archive)),
     ):
         console.print(f"{label + ':':9}{text}", markup=False, highlight=False)
+
+
+def archive_problem(archive: Mapping[str, Any]) -> str:
+    """`` — archive: locked by …`` when writes cannot go through now, else nothing."""
+    if archive.get("problem"):
+        return f" — {archive['problem']}"
+    if archive.get("state") == "low disk space":
+        return f" — low disk space ({archive['free_mb']:.0f} MB free)"
+    return ""
 
 
 def daemon_line(daemon: Mapping[str, Any]) -> str:

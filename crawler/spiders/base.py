@@ -15,15 +15,18 @@ import feedparser
 import scrapy
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from alerts.hook import matching_hook
 from crawler.clean import unescape
 from crawler.dates import parse_date
+from crawler.failures import HOST_UNRESOLVED, UNRESOLVED
 from crawler.items import PageItem
 from crawler.recorder import RunRecorder, shared_archive
 from crawler.settings import settings_for
@@ -53,9 +56,20 @@ def describe_failure(failure: Failure) -> tuple[str, str]:
         return "network", f"timed out ({text})"
     if name == "CancelledError" or "maxsize" in text.lower() or "max size" in text.lower():
         return "content", "page larger than the download size limit (crawl.max_page_bytes)"
-    if isinstance(exc, DNSLookupError):
-        return "network", f"DNS lookup failed ({text})"
+    if isinstance(exc, UNRESOLVED):
+        return "network", f"host name does not resolve ({text})"
     return "network", f"{name}: {text}"
+
+
+async def _resolves(host: str) -> bool:
+    """Whether a host name resolves (through the crawl's own caching resolver)."""
+    from twisted.internet import reactor
+
+    try:
+        await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - any resolver failure means "not reachable"
+        return not isinstance(exc, UNRESOLVED)
+    return True
 
 
 def crawl_config(settings: BaseSettings) -> Config:
@@ -95,9 +109,10 @@ class ArticleSpider(scrapy.Spider):
         if spider.source.kind != cls.name:
             raise ValueError(f"source {spider.source_id!r} is kind {spider.source.kind!r}, "
                              f"not {cls.name!r}")
-        archive = shared_archive(config.archive_path)
+        archive = shared_archive(config.archive_path, config.archive.options())
         hooks = (matching_hook(config.rules),) if config.rules else ()
         spider.run = RunRecorder(archive, spider.source.model_dump(), hooks)
+        spider.run.on_fault = lambda _fault: spider.stop_on_fault(crawler)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._response, signal=signals.response_received)
@@ -116,10 +131,31 @@ class ArticleSpider(scrapy.Spider):
         if spider is self:
             self.run.counts.pages += 1
 
+    def stop_on_fault(self, crawler: Crawler) -> None:
+        """The archive refuses writes: stop this source's crawl (other sources go on)."""
+        if crawler.engine is not None and crawler.engine.running:
+            deferred_from_coro(crawler.engine.close_spider_async(reason="archive_unavailable"))
+
     async def start(self) -> Any:
-        """Yield the first requests of this source (feeds, list pages or sitemaps)."""
-        for request in self.start_requests_for():
-            yield request
+        """Yield the first requests of this source (feeds, list pages or sitemaps).
+
+        Each host is resolved first: one whose name does not resolve fails the crawl at once,
+        in one line, instead of once per entry page after the politeness delay.
+        """
+        if self.run.fault is not None:
+            return  # the run could not even be recorded: crawl nothing, lose nothing
+        requests = list(self.start_requests_for())
+        dead = set()
+        for host in dict.fromkeys(urlsplit(r.url).hostname or "" for r in requests):
+            if host and not await _resolves(host):
+                dead.add(host)
+                self.run.counts.entry_errors += 1
+                self.run.counts.complete = False
+                self.run.error("network", f"host name does not resolve ({host})",
+                               next(r.url for r in requests if urlsplit(r.url).hostname == host))
+        for request in requests:
+            if urlsplit(request.url).hostname not in dead:
+                yield request
 
     def start_requests_for(self) -> Iterable[Request]:
         """Return the family's first requests."""
@@ -186,6 +222,9 @@ class ArticleSpider(scrapy.Spider):
             self.run.counts.complete = False
         url = request.url if request else None
         self.run.error(kind, f"{what}: {message}", url)
+        if isinstance(failure.value, UNRESOLVED):
+            # The host will not resolve for the rest of this crawl: stop now (one line).
+            raise CloseSpider(HOST_UNRESOLVED)
 
     # -- feeds ------------------------------------------------------------------------------
 
