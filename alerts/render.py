@@ -186,14 +186,17 @@ class MailPolicy(EmailPolicy):
     the space becomes the white space *between* two encoded words, which RFC 2047 §6.2 tells
     decoders to drop (``8개국 혁신`` arrives as ``8개국혁신``). ``email.header.Header`` encodes
     the whole value and splits it at character boundaries, so every space stays inside an
-    encoded word and a decoded header equals what was set. Parsed headers (raw source values),
-    ASCII values and SMTPUTF8 messages (``utf8=True``: no encoding at all) take the stock path.
+    encoded word and a decoded header equals what was set. Only the Subject is encoded so:
+    address headers need their addresses outside encoded words. Other headers, parsed headers
+    (raw source values), ASCII values and SMTPUTF8 messages (``utf8=True``: no encoding at all)
+    take the stock path.
     """
 
     def _encoded(self, name: str, value: Any) -> str | None:
         """The folded ``Name: value`` line(s) when we encode this header, else None."""
         text = str(value)
-        if self.utf8 or not hasattr(value, "name") or text.isascii():
+        if (name.lower() != "subject" or self.utf8 or not hasattr(value, "name")
+                or text.isascii()):
             return None
         header = Header(text, "utf-8", maxlinelen=self.max_line_length or 78,
                         header_name=name)

@@ -108,3 +108,16 @@ def test_digest_subject_with_a_korean_title_decodes_exactly(
     send_email(channel, [alert("규칙", TITLES[0]), alert("규칙", TITLES[1])], digest, timeout=10)
     modern, strict, _ = received_subjects(sink.messages[0])
     assert modern == strict == f"[medradar] {digest} (2건)"
+
+
+def test_korean_display_names_in_addresses_still_parse(smtp: tuple[Sink, ChannelConfig]) -> None:
+    sink, channel = smtp
+    sink.messages.clear()
+    named = channel.model_copy(update={"sender": "의료기기 레이더 <radar@example.kr>",
+                                       "recipients": ["홍길동 팀장 <team@example.kr>"]})
+    send_email(named, [alert("규칙", TITLES[2])], None, timeout=10)
+    message = email.message_from_bytes(sink.messages[0], policy=policy.default)
+    assert message["From"].addresses[0].display_name == "의료기기 레이더"
+    assert message["From"].addresses[0].addr_spec == "radar@example.kr"
+    assert message["To"].addresses[0].display_name == "홍길동 팀장"
+    assert str(message["Subject"]) == f"[medradar] 규칙: {TITLES[2]}"
