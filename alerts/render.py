@@ -15,7 +15,9 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formataddr
 from typing import Any
 
@@ -177,8 +179,51 @@ def render_discord(alerts: Sequence[Alert], digest_title: str | None = None) -> 
 
 # -- e-mail ------------------------------------------------------------------------------------
 
-def safe_subject(text: str, limit: int = 150) -> str:
-    """A subject line that cannot inject headers: control characters removed, one line."""
+class MailPolicy(EmailPolicy):
+    """``email.policy.default``, but non-ASCII headers set by us are encoded by ``Header``.
+
+    The default folder (seen with CPython 3.11) can fold a long non-ASCII header at a space so that
+    the space becomes the white space *between* two encoded words, which RFC 2047 §6.2 tells
+    decoders to drop (``8개국 혁신`` arrives as ``8개국혁신``). ``email.header.Header`` encodes
+    the whole value and splits it at character boundaries, so every space stays inside an
+    encoded word and a decoded header equals what was set. Only the Subject is encoded so:
+    address headers need their addresses outside encoded words. Other headers, parsed headers
+    (raw source values), ASCII values and SMTPUTF8 messages (``utf8=True``: no encoding at all)
+    take the stock path.
+    """
+
+    def _encoded(self, name: str, value: Any) -> str | None:
+        """The folded ``Name: value`` line(s) when we encode this header, else None."""
+        text = str(value)
+        if (name.lower() != "subject" or self.utf8 or not hasattr(value, "name")
+                or text.isascii()):
+            return None
+        header = Header(text, "utf-8", maxlinelen=self.max_line_length or 78,
+                        header_name=name)
+        return f"{name}: {header.encode(linesep=self.linesep)}{self.linesep}"
+
+    def fold(self, name: str, value: Any) -> str:
+        """Fold one header for a text generator."""
+        encoded = self._encoded(name, value)
+        return encoded if encoded is not None else super().fold(name, value)
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        """Fold one header for a bytes generator (what smtplib uses)."""
+        encoded = self._encoded(name, value)
+        return encoded.encode("ascii") if encoded is not None \
+            else super().fold_binary(name, value)
+
+
+#: The policy of every message we build; smtplib clones it with CRLF line ends.
+MAIL_POLICY = MailPolicy()
+
+
+def safe_subject(text: str, limit: int = 250) -> str:
+    """A subject line that cannot inject headers: control characters removed, one line.
+
+    The limit leaves a whole Korean headline (rarely past 150 characters) and the rule name
+    intact; folding keeps each encoded line within 78 characters.
+    """
     text = re.sub(r"[\x00-\x1f\x7f]+", " ", text)
     return one_line(text)[:limit]
 
@@ -210,7 +255,7 @@ def render_email(alerts: Sequence[Alert], sender: str, recipients: Sequence[str]
                 f"<br>{snippet}</li>")
         html_parts.append("</ul>")
     html_parts.append("</body></html>")
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = safe_subject(subject)
     message["From"] = formataddr(("medradar", sender)) if "<" not in sender else sender
     message["To"] = ", ".join(recipients)
@@ -253,7 +298,7 @@ def render_notice(kind: str, notice: Notice) -> dict[str, Any]:
 
 def render_notice_email(notice: Notice, sender: str, recipients: Sequence[str]) -> EmailMessage:
     """Return an ops message as a plain-text e-mail."""
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = safe_subject(f"[medradar] {notice.message}")
     message["From"] = formataddr(("medradar", sender)) if "<" not in sender else sender
     message["To"] = ", ".join(recipients)

@@ -561,3 +561,25 @@ def alerts_test(ctx: click.Context, channel_id: str, config_path: str | None) ->
     except DeliveryError as exc:
         fail(str(exc), code=1)
     click.echo(f"sent a test message to {channel_id}")
+
+
+@main.command()
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (no auth: keep it on 127.0.0.1).")
+@click.option("--open", "open_browser", is_flag=True, help="Open it in a web browser.")
+@config_option
+@click.pass_context
+def datasette(ctx: click.Context, port: int, host: str, open_browser: bool,
+              config_path: str | None) -> None:
+    """Browse the archive in Datasette, with canned queries (needs medradar[datasette])."""
+    from monitor.explore import DatasetteMissing, exec_datasette
+
+    config = get_config(ctx, config_path)
+    with archive_of(config):
+        pass  # create or migrate it first: the canned queries need the current schema
+    try:
+        exec_datasette(config.archive_path, host, port, open_browser)
+    except DatasetteMissing as exc:
+        fail(str(exc), code=1)

@@ -316,6 +316,37 @@ def test_default_feed_sources_are_rss(source_id: str) -> None:
     assert feed.feeds
 
 
+def test_every_default_source_has_its_evidence_in_sources_md() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs/sources.md").read_text("utf-8")
+    for source in parse_config(default_config_text()).sources:
+        assert f"\n### {source.id} — " in docs, f"{source.id} has no evidence section"
+
+
+def test_default_disables_the_outlets_the_evidence_speaks_against() -> None:
+    config = parse_config(default_config_text())
+    assert [s.id for s in config.sources if not s.enabled] == ["idaegu", "imaeil"]
+    assert len(config.sources) == 27, "25 of before, plus dailymedi and medigatenews"
+
+
+@pytest.mark.parametrize(("source_id", "article", "not_article"), [
+    ("dailymedi", "https://www.dailymedi.com/news/news_view.php?ca_id=2206&wr_id=922065&page=12",
+     "https://www.dailymedi.com/news/news_list.php?ca_id=22&page=12"),
+    ("dailymedi", "https://dailymedi.com/news/news_view.php?ca_id=2206&wr_id=920185",
+     "https://www.dailymedi.com/news/news_list.php?ca_id=22"),
+    ("medigatenews", "https://medigatenews.com/news/1845984294",
+     "https://www.medigatenews.com/reporter/dissimilarNews/list/11?page_no=1&page_size=10"),
+], ids=["dailymedi-www", "dailymedi-bare-host", "medigatenews"])
+def test_added_list_sources_match_the_urls_seen_as_evidence(source_id: str, article: str,
+                                                            not_article: str) -> None:
+    import re
+
+    source = parse_config(default_config_text()).source(source_id)
+    assert source.kind == "listing" and source.enabled
+    assert re.search(source.article_pattern, article), "an article URL seen in a stored page"
+    assert not re.search(source.article_pattern, not_article), "its list page is no article"
+    assert not re.search(source.article_pattern, source.start_urls[0])
+
+
 def test_starter_config_parses() -> None:
     config = parse_config(starter_config_text(), "starter.toml")
     assert [s.id for s in config.sources] == ["bosa", "kormedi"]
