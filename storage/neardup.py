@@ -1,0 +1,88 @@
+"""Near-duplicate text for stories: shingles, MinHash signatures, the match decision. Pure.
+
+Syndicated copies of one press release differ in title, byline and lead, drop or move a
+paragraph, add a closing line, or keep only the first half as a brief. They are compared on
+the *body key* (storage.normalize.body_key: NFC, case-folded, glosses, spacing and punctuation
+removed), cut into overlapping 5-character shingles; spacing, punctuation and line breaks
+therefore never matter, and moving a paragraph changes only the few shingles at its edges.
+
+datasketch's MinHash (128 permutations) finds candidates through the LSH bands kept in the
+archive (storage.stories); the decision itself is exact, on the two shingle sets:
+
+* **Jaccard** |A∩B| / |A∪B| ≥ ``JACCARD`` for copies of about the same length, or
+* **containment** |A∩B| / min(|A|, |B|) ≥ ``CONTAINMENT`` when the shorter text is at least
+  ``MIN_RATIO`` of the longer one: a brief made of the first 60 % of a release is contained in
+  it, while a follow-up that only repeats the original as background is mostly new text;
+* and, always, at least ``MIN_SHARED`` shingles in common, from texts of at least
+  ``MIN_CHARS`` characters each (about three sentences). A one-line brief never joins a
+  story, whatever it shares by coincidence: it starts its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from datasketch import MinHash
+
+from storage.normalize import body_key
+
+SHINGLE = 5  # characters: Korean syllables carry ~2.5 Latin letters each
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # LSH bands × rows = NUM_PERM; a pair at Jaccard 0.5 collides with p = 0.87
+SEED = 20261201  # fixed: band keys are stored, so every process must hash the same way
+MIN_CHARS = 200  # shortest body key (characters without spaces) that takes part at all
+MIN_SHARED = 150  # shingles two texts must share to match (about 150 characters of text)
+JACCARD = 0.45
+CONTAINMENT = 0.75
+MIN_RATIO = 0.3
+
+# The permutations are drawn once: MinHash(...) would draw them again for every article.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """How two texts compare: shared shingles, Jaccard and containment of the shorter."""
+
+    shared: int
+    jaccard: float
+    containment: float
+    ratio: float  # size of the shorter shingle set over the longer
+
+    @property
+    def same_story(self) -> bool:
+        """Tell whether the two texts are copies of one story (see the module docstring)."""
+        if self.shared < MIN_SHARED:
+            return False
+        return self.jaccard >= JACCARD or (
+            self.containment >= CONTAINMENT and self.ratio >= MIN_RATIO)
+
+    @property
+    def score(self) -> float:
+        """Orders candidates: the closest copy first."""
+        return max(self.jaccard, self.containment * min(1.0, self.ratio / MIN_RATIO) * 0.99)
+
+
+def shingles(body: str) -> frozenset[str]:
+    """Return the 5-character shingles of a body's key, or nothing when it is too short."""
+    key = body_key(body)
+    if len(key) < MIN_CHARS:
+        return frozenset()
+    return frozenset(key[i : i + SHINGLE] for i in range(len(key) - SHINGLE + 1))
+
+
+def signature(grams: frozenset[str]) -> MinHash:
+    """Return the MinHash of a shingle set (the fixed permutations of this module)."""
+    minhash = _TEMPLATE.copy()
+    minhash.update_batch([gram.encode("utf-8") for gram in grams])
+    return minhash
+
+
+def compare(a: frozenset[str], b: frozenset[str]) -> Similarity:
+    """Compare two shingle sets exactly."""
+    if not a or not b:
+        return Similarity(0, 0.0, 0.0, 0.0)
+    shared = len(a & b) if len(a) <= len(b) else len(b & a)
+    small, large = sorted((len(a), len(b)))
+    return Similarity(shared=shared, jaccard=shared / (len(a) + len(b) - shared),
+                      containment=shared / small, ratio=small / large)
