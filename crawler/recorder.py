@@ -9,6 +9,7 @@ batches, each one transaction, and the run row says 'running' until a later star
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from storage.runs import (
     start_run,
     sync_sources,
 )
+from storage.stories import DEFAULT_WINDOW
 
 logger = logging.getLogger(__name__)
 _ARCHIVES: dict[Path, Archive] = {}
@@ -54,7 +56,7 @@ class RunRecorder:
     """Records one source's crawl run and answers 'is this URL already archived?'."""
 
     def __init__(self, archive: Archive, source: dict[str, Any],
-                 hooks: tuple[StoredHook, ...] = ()) -> None:
+                 hooks: tuple[StoredHook, ...] = (), window: timedelta = DEFAULT_WINDOW) -> None:
         self.archive = archive
         self.source_id = str(source["id"])
         sync_sources(archive, [source])
@@ -65,6 +67,7 @@ class RunRecorder:
         shared = _KNOWN.get(archive.path.resolve())
         self.known = shared if shared is not None else known_url_keys(archive)
         self.hooks = hooks
+        self.window = window  # stories: how far back a copy looks for its story
         self.pending_feeds: dict[str, tuple[str | None, str | None]] = {}
         self.article_errors = 0
         self.article_pages = 0
@@ -83,7 +86,7 @@ class RunRecorder:
 
     def store(self, articles: list[NewArticle]) -> list[StoreResult]:
         """Store extracted articles in one transaction and count them as new or duplicate."""
-        results = store_articles(self.archive, articles, self.hooks)
+        results = store_articles(self.archive, articles, self.hooks, self.window)
         for article, result in zip(articles, results, strict=True):
             self.known.update(article.url_keys)
             if result.status == "new":

@@ -94,7 +94,8 @@ class ArticleSpider(scrapy.Spider):
                              f"not {cls.name!r}")
         archive = shared_archive(config.archive_path)
         hooks = (matching_hook(config.rules),) if config.rules else ()
-        spider.run = RunRecorder(archive, spider.source.model_dump(), hooks)
+        spider.run = RunRecorder(archive, spider.source.model_dump(), hooks,
+                                 config.stories.window_delta)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._response, signal=signals.response_received)
