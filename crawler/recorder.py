@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from storage import Archive, open_archive
-from storage.articles import NewArticle, StoredHook, StoreResult, known_url_keys, store_articles
+from storage.articles import (
+    NewArticle,
+    StoredHook,
+    StoreResult,
+    known_url_keys,
+    store_articles,
+    version_time,
+)
 from storage.runs import (
     RunCounts,
     finish_run,
@@ -76,6 +83,13 @@ class RunRecorder:
     def is_known(self, key: str) -> bool:
         """Tell whether a URL key is already in the archive."""
         return key in self.known
+
+    def announces_update(self, key: str, updated_at: str | None) -> bool:
+        """Tell whether a feed or sitemap says an archived article changed since we stored it."""
+        if not updated_at:
+            return False
+        stored = version_time(self.archive, key)
+        return stored is not None and updated_at > stored
 
     def error(self, kind: str, message: str, url: str | None = None) -> None:
         """Record an error of this run; the crawl goes on."""

@@ -93,6 +93,14 @@ def known_url_keys(archive: Archive, source_id: str | None = None) -> set[str]:
     return {row[0] for row in rows}
 
 
+def version_time(archive: Archive, url_key: str) -> str | None:
+    """When the stored version of the article under a URL key was fetched (KST ISO), or None."""
+    row = archive.db.execute(
+        "SELECT coalesce(a.updated_at, a.fetched_at) FROM article_urls u "
+        "JOIN articles a ON a.id = u.article_id WHERE u.url_key = ?", [url_key]).fetchone()
+    return str(row[0]) if row else None
+
+
 def _link_keys(archive: Archive, keys: Iterable[str], article_id: int) -> None:
     archive.db.conn.executemany(
         "INSERT OR IGNORE INTO article_urls (url_key, article_id) VALUES (?, ?)",

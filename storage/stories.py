@@ -29,6 +29,7 @@ from storage.db import Archive
 from storage.neardup import BANDS, NUM_PERM, ROWS, compare, shingles, signature
 
 DEFAULT_WINDOW = timedelta(days=7)
+MAX_CANDIDATES = 200  # LSH candidates checked exactly, at most, per article
 
 
 def _bucket(band: bytes) -> int:
@@ -149,12 +150,18 @@ def _when(text: str | None, default: datetime) -> datetime:
 
 def find_story(archive: Archive, text: StoryText, published_at: str | None, now: datetime,
                window: timedelta = DEFAULT_WINDOW, exclude: int | None = None) -> int | None:
-    """Return the story of the closest near-duplicate stored and published within the window."""
-    if text.minhash is None:
+    """Return the story of the closest near-duplicate stored and published within the window.
+
+    A window of zero turns grouping off (every article starts a story of its own).
+    """
+    if text.minhash is None or window <= timedelta(0):
         return None
     ids = [i for i in ArchiveLSH(archive).query(text.minhash) if i != exclude]
     if not ids:
         return None
+    # Real news rarely gives more than a handful; a flood of templated notices must not make
+    # storing slow: the newest candidates are checked, the likeliest copies of a fresh release.
+    ids = sorted(ids, reverse=True)[:MAX_CANDIDATES]
     marks = ",".join("?" * len(ids))
     rows = archive.db.execute(
         f"SELECT story_id, published_at, body FROM articles WHERE id IN ({marks}) "

@@ -131,7 +131,10 @@ class ArticleSpider(scrapy.Spider):
         url = ndsoft_short(clean_url(url, base))
         key = url_key(url)
         self.run.counts.links_found += 1
-        if self.run.is_known(key):
+        # An archived article is fetched again only when its feed item or sitemap entry says it
+        # changed after we stored it; the new version is kept, the old one in article_versions.
+        if self.run.is_known(key) and not self.run.announces_update(
+                key, (hints or {}).get("updated_at")):
             return None, False
         if key in self.requested or self.new_requests >= self.source.max_articles:
             return None, True
@@ -221,11 +224,14 @@ class ArticleSpider(scrapy.Spider):
         # Re-parse the raw string: feedparser reads naive Korean times as UTC (9 hours off).
         raw_date = entry.get("published") or entry.get("updated")
         published = parse_date(raw_date)
+        # Atom's <updated> (or dc:modified) later than the publication: the item was edited.
+        updated = parse_date(entry.get("updated")) if entry.get("published") else None
         if not published:
             self.run.error("feed", f"feed item without a usable date: {title[:60]!r} "
                            "(the article page's own date is used)", link)
         hints = {"title": title, "author": entry.get("author"), "published_at": published,
-                 "published_from": "feed"}
+                 "published_from": "feed",
+                 "updated_at": updated if updated and updated != published else None}
         request, _ = self.follow_article(link, hints, base=feed_url)
         if request:
             yield request

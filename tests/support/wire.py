@@ -181,6 +181,15 @@ def render_list(outlet: Outlet) -> str:
             "</ul></section>\n</body></html>\n")
 
 
+def render_sitemap(outlet: Outlet) -> str:
+    """A sitemap whose lastmod is each article's publication (tests move it to announce an edit)."""
+    urls = "".join(f"<url><loc>{{{{ORIGIN}}}}/news/articleView.html?idxno={p.idxno}</loc>"
+                   f"<lastmod>{p.published.replace(' ', 'T')}+09:00</lastmod></url>\n"
+                   for p in outlet.pages)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+
+
 def write(root: Path = OUTLET_DIR) -> None:
     """Write the three wire outlets' files under root."""
     for outlet in WIRE:
@@ -202,6 +211,7 @@ def write(root: Path = OUTLET_DIR) -> None:
         (site / "news" / "articleList.html@view_type=sm").write_text(render_list(outlet),
                                                                       "utf-8")
         (site / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+        (site / "sitemap.xml").write_text(render_sitemap(outlet), "utf-8")
 
 
 if __name__ == "__main__":
