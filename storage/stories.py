@@ -48,33 +48,41 @@ class _BandTable(UnorderedStorage):  # type: ignore[misc]
         return self.archive.db.execute(sql, [self.band, *params]).fetchall()
 
     def keys(self) -> list[int]:
+        """Every bucket of this band."""
         return [r[0] for r in self._rows("SELECT DISTINCT bucket FROM story_bands WHERE band = ?")]
 
     def get(self, key: int) -> set[int]:
+        """The articles in one bucket."""
         return {r[0] for r in self._rows(
             "SELECT article_id FROM story_bands WHERE band = ? AND bucket = ?", key)}
 
     def insert(self, key: int, *vals: int, **_: Any) -> None:
+        """Put articles in a bucket."""
         self.archive.db.conn.executemany(
             "INSERT OR REPLACE INTO story_bands (article_id, band, bucket) VALUES (?, ?, ?)",
             [(val, self.band, key) for val in vals])
 
     def remove(self, *keys: int, **_: Any) -> None:
+        """Empty buckets."""
         for key in keys:
             self._rows("DELETE FROM story_bands WHERE band = ? AND bucket = ?", key)
 
     def remove_val(self, key: int, val: int, **_: Any) -> None:
+        """Take one article out of a bucket."""
         self._rows("DELETE FROM story_bands WHERE band = ? AND bucket = ? AND article_id = ?",
                    key, val)
 
     def size(self) -> int:
+        """How many buckets this band has."""
         return len(self.keys())
 
     def itemcounts(self, **_: Any) -> dict[int, int]:
+        """Articles per bucket."""
         return dict(self._rows(
             "SELECT bucket, count(*) FROM story_bands WHERE band = ? GROUP BY bucket"))
 
     def has_key(self, key: int) -> bool:
+        """Tell whether a bucket holds any article."""
         return bool(self._rows(
             "SELECT 1 FROM story_bands WHERE band = ? AND bucket = ? LIMIT 1", key))
 
@@ -89,34 +97,42 @@ class _Members(OrderedStorage):  # type: ignore[misc]
         self.archive = archive
 
     def keys(self) -> Iterator[int]:
+        """Every indexed article."""
         rows = self.archive.db.execute("SELECT DISTINCT article_id FROM story_bands")
         return (r[0] for r in rows)
 
     def get(self, key: Hashable) -> list[int]:
+        """An article's buckets, band by band."""
         return [r[0] for r in self.archive.db.execute(
             "SELECT bucket FROM story_bands WHERE article_id = ? ORDER BY band", [key])]
 
     def insert(self, key: Hashable, *vals: int, **_: Any) -> None:
+        """Nothing to do: the band tables wrote the rows."""
         pass
 
     def remove(self, *keys: Hashable, **_: Any) -> None:
+        """Drop articles from every band."""
         self.archive.db.conn.executemany("DELETE FROM story_bands WHERE article_id = ?",
                                          [(key,) for key in keys])
 
     def remove_val(self, key: Hashable, val: int, **_: Any) -> None:
+        """Drop one bucket of an article."""
         self.archive.db.execute(
             "DELETE FROM story_bands WHERE article_id = ? AND bucket = ?", [key, val])
 
     def size(self) -> int:
+        """How many articles are indexed."""
         (count,) = self.archive.db.execute(
             "SELECT count(DISTINCT article_id) FROM story_bands").fetchone()
         return int(count)
 
     def itemcounts(self, **_: Any) -> dict[int, int]:
+        """Bands per article."""
         return dict(self.archive.db.execute(
             "SELECT article_id, count(*) FROM story_bands GROUP BY article_id").fetchall())
 
     def has_key(self, key: Hashable) -> bool:
+        """Tell whether an article is indexed."""
         return self.archive.db.execute(
             "SELECT 1 FROM story_bands WHERE article_id = ? LIMIT 1", [key]).fetchone() is not None
 
