@@ -164,7 +164,8 @@ def _insert(archive: Archive, article: NewArticle, text: StoryText, window: time
     if story_id is None:
         set_first_article(archive, new_story, article_id)
     _index(archive, article_id, article.title, article.body)
-    index_article(archive, article_id, text)
+    if window > timedelta(0):  # grouping off: no story index either
+        index_article(archive, article_id, text)
     return article_id
 
 

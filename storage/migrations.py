@@ -236,6 +236,16 @@ def m005_stories(db: Database) -> None:
         ) WITHOUT ROWID"""
     )
     db.execute("CREATE INDEX story_bands_bucket ON story_bands(band, bucket)")
+    # Each indexed article's MinHash (128 × uint32) and shingle count: a candidate found
+    # through the bands is estimated from these before its text is read.
+    db.execute(
+        """
+        CREATE TABLE story_signatures (
+            article_id INTEGER PRIMARY KEY,
+            shingles INTEGER NOT NULL,
+            minhash BLOB NOT NULL
+        )"""
+    )
     # Per-story rules queue one delivery per (rule, channel, story): the first matching member.
     db["outbox"].add_column("story_id", int)  # type: ignore[union-attr]
     db.execute("CREATE UNIQUE INDEX outbox_story ON outbox(rule_id, channel_id, story_id) "

@@ -26,10 +26,21 @@ from datasketch import MinHash, MinHashLSH
 from datasketch.storage import OrderedStorage, UnorderedStorage
 
 from storage.db import Archive
-from storage.neardup import BANDS, NUM_PERM, ROWS, compare, shingles, signature
+from storage.neardup import (
+    BANDS,
+    NUM_PERM,
+    ROWS,
+    compare,
+    estimate,
+    promising,
+    shingles,
+    signature,
+    signature_bytes,
+)
 
 DEFAULT_WINDOW = timedelta(days=7)
-MAX_CANDIDATES = 200  # LSH candidates checked exactly, at most, per article
+MAX_CANDIDATES = 200  # LSH candidates estimated from their signatures, at most, per article
+MAX_CHECKED = 20  # of those, the closest whose text is read and compared exactly
 
 
 def _bucket(band: bytes) -> int:
@@ -178,6 +189,9 @@ def find_story(archive: Archive, text: StoryText, published_at: str | None, now:
     # Real news rarely gives more than a handful; a flood of templated notices must not make
     # storing slow: the newest candidates are checked, the likeliest copies of a fresh release.
     ids = sorted(ids, reverse=True)[:MAX_CANDIDATES]
+    ids = _promising(archive, text, ids)
+    if not ids:
+        return None
     marks = ",".join("?" * len(ids))
     rows = archive.db.execute(
         f"SELECT story_id, published_at, body FROM articles WHERE id IN ({marks}) "
@@ -192,6 +206,21 @@ def find_story(archive: Archive, text: StoryText, published_at: str | None, now:
         if similarity.same_story and (best is None or similarity.score > best[0]):
             best = (similarity.score, int(story_id))
     return best[1] if best else None
+
+
+def _promising(archive: Archive, text: StoryText, ids: list[int]) -> list[int]:
+    """The candidates whose stored signature says they may match, closest first (at most
+    MAX_CHECKED): only their text is read and compared exactly."""
+    marks = ",".join("?" * len(ids))
+    rows = archive.db.execute(
+        f"SELECT article_id, shingles, minhash FROM story_signatures WHERE article_id IN ({marks})",
+        ids).fetchall()
+    scored = []
+    for article_id, size, stored in rows:
+        estimated = estimate(text.minhash, len(text.grams), stored, size)
+        if promising(estimated):
+            scored.append((estimated.score, article_id))
+    return [article_id for _, article_id in sorted(scored, reverse=True)[:MAX_CHECKED]]
 
 
 def start_story(archive: Archive, title: str, source_id: str, published_at: str | None,
@@ -240,11 +269,15 @@ def index_article(archive: Archive, article_id: int, text: StoryText) -> None:
     """Add an article's LSH bands, so later copies find it (only with enough text)."""
     if text.minhash is not None:
         ArchiveLSH(archive).insert(article_id, text.minhash, check_duplication=False)
+        archive.db.execute(
+            "INSERT OR REPLACE INTO story_signatures (article_id, shingles, minhash) "
+            "VALUES (?, ?, ?)", [article_id, len(text.grams), signature_bytes(text.minhash)])
 
 
 def unindex_article(archive: Archive, article_id: int) -> None:
     """Remove an article's LSH bands (before indexing a new version of it)."""
     archive.db.execute("DELETE FROM story_bands WHERE article_id = ?", [article_id])
+    archive.db.execute("DELETE FROM story_signatures WHERE article_id = ?", [article_id])
 
 
 def prune_index(archive: Archive, now: datetime, window: timedelta = DEFAULT_WINDOW) -> int:
@@ -252,10 +285,9 @@ def prune_index(archive: Archive, now: datetime, window: timedelta = DEFAULT_WIN
     row = archive.db.execute(
         "SELECT min(id) FROM articles WHERE fetched_at >= ?",
         [(now - window).isoformat(timespec="seconds")]).fetchone()
-    if row[0] is None:
-        cursor = archive.db.execute("DELETE FROM story_bands")
-    else:
-        cursor = archive.db.execute("DELETE FROM story_bands WHERE article_id < ?", [row[0]])
+    oldest = row[0] if row[0] is not None else 1 << 62  # nothing stored within: drop all
+    archive.db.execute("DELETE FROM story_signatures WHERE article_id < ?", [oldest])
+    cursor = archive.db.execute("DELETE FROM story_bands WHERE article_id < ?", [oldest])
     return int(cursor.rowcount)
 
 
