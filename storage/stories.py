@@ -22,9 +22,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from datasketch import MinHash, MinHashLSH
-from datasketch.storage import OrderedStorage, UnorderedStorage
-
 from storage.db import Archive
 from storage.neardup import (
     BANDS,
@@ -37,10 +34,11 @@ from storage.neardup import (
     signature,
     signature_bytes,
 )
+from storage.sketch import MinHash, MinHashLSH, OrderedStorage, UnorderedStorage
 
 DEFAULT_WINDOW = timedelta(days=7)
 MAX_CANDIDATES = 200  # LSH candidates estimated from their signatures, at most, per article
-MAX_CHECKED = 20  # of those, the closest whose text is read and compared exactly
+MAX_CHECKED = 5  # of those, the closest whose text is read and compared exactly
 
 
 def _bucket(band: bytes) -> int:
