@@ -299,14 +299,15 @@ def search(ctx: click.Context, query: str, since: str | None, until: str | None,
     for row in rows:
         row["snippet"] = snippet(row.pop("body"), parsed.terms)
         if by_story:
-            row["outlets"] = " ".join(row.pop("source_ids"))
+            row["outlets"] = row.pop("source_ids")  # source ids, in order of arrival
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows([{**row, "outlets": " ".join(row["outlets"])} if by_story else row
+                          for row in rows])
         click.echo(buffer.getvalue(), nl=False)
     else:
         table = Table("published", "source", "title", "snippet", show_lines=False)
@@ -315,7 +316,9 @@ def search(ctx: click.Context, query: str, since: str | None, until: str | None,
         for row in rows:
             cells = [(row["published_at"] or "")[:16].replace("T", " "), row["source_id"],
                      f"[link={row['url']}]{row['title']}[/link]", row["snippet"]]
-            table.add_row(*cells, *([row["outlets"]] if by_story else []))
+            names = {s.id: s.name for s in config.sources}
+            outlets = ", ".join(names.get(i, i) for i in row["outlets"]) if by_story else ""
+            table.add_row(*cells, *([outlets] if by_story else []))
         out.print(table)
         err.print(f"{len(rows)} {'story(ies)' if by_story else 'result(s)'}")
 
