@@ -7,10 +7,14 @@ Errors of the libraries underneath are translated once, here, into DeliveryError
 
 from __future__ import annotations
 
+import json
+import logging
 import smtplib
 import ssl
 from collections.abc import Sequence
 from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -30,6 +34,8 @@ from crawler.backoff import retry_after_seconds
 from monitor.config import ChannelConfig
 from monitor.logs import redact
 from storage.db import now_kst
+
+logger = logging.getLogger("medradar.alerts")
 
 
 def _payload(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None) -> bytes:
@@ -105,12 +111,36 @@ def send_message(channel: ChannelConfig, message: EmailMessage, timeout: float) 
 
 
 def send(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None, timeout: float,
-         delivery_id: str, client: httpx.Client | None = None) -> None:
+         delivery_id: str, client: httpx.Client | None = None,
+         folder: Path | None = None) -> None:
     """Send one message (one alert, or a digest of several) to a channel.
 
-    Pass an ``httpx.Client`` to reuse connections across many deliveries.
+    Pass an ``httpx.Client`` to reuse connections across many deliveries; ``folder`` is the
+    archive's, where a console channel's file lives.
     """
-    if channel.kind == "email":
+    if channel.kind == "console":
+        for alert in alerts:
+            logger.info("alert [%s] %s — %s %s", alert.rule_id, alert.title, alert.source_name,
+                        alert.url)
+        write_console(channel, render_webhook(alerts, now_kst(), digest=digest is not None),
+                      folder)
+    elif channel.kind == "email":
         send_email(channel, alerts, digest, timeout)
     else:
         post_webhook(channel, alerts, digest, timeout, delivery_id, client)
+
+
+CONSOLE_FILE = "medradar-alerts.jsonl"
+
+
+def write_console(channel: ChannelConfig, payload: dict[str, Any], folder: Path | None) -> None:
+    """Append one JSON line (the webhook payload) to the console channel's file."""
+    path = Path(channel.path or CONSOLE_FILE)
+    if not path.is_absolute():
+        path = (folder or Path.cwd()) / path
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(payload, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise DeliveryError(f"{channel.id}: cannot write {path}: {exc.strerror}",
+                            retryable=True) from None

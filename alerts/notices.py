@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from alerts.channels import post_json, send_message
+from alerts.channels import post_json, send_message, write_console
 from alerts.errors import DeliveryError
 from alerts.outbox import DeliveryReport, after_failure
 from alerts.render import Notice, encode_json, render_notice, render_notice_email
-from monitor.config import Config, parse_duration
+from monitor.config import ChannelConfig, Config, parse_duration
 from storage.db import Archive
 from storage.health import due_notices, mark_notice
 from storage.normalize import KST
+
+logger = logging.getLogger("medradar.alerts")
 
 
 def to_notice(row: dict[str, Any], config: Config) -> Notice:
@@ -41,7 +44,9 @@ def deliver_notices(archive: Archive, config: Config, client: httpx.Client | Non
             continue
         notice = to_notice(row, config)
         try:
-            if channel.kind == "email":
+            if channel.kind == "console":
+                console_notice(channel, notice, config)
+            elif channel.kind == "email":
                 send_message(channel, render_notice_email(notice, channel.sender,
                                                           channel.recipients),
                              config.alerts.timeout)
@@ -58,3 +63,42 @@ def deliver_notices(archive: Archive, config: Config, client: httpx.Client | Non
         mark_notice(archive, row["id"], "sent")
         report.sent += 1
     return report
+
+
+ARCHIVE = "archive"  # the source_id of ops messages about the archive itself
+
+
+def send_archive_notice(config: Config, client: httpx.Client | None, state: str, previous: str,
+                        message: str) -> list[str]:
+    """Send an ops message about the archive (full, read-only, gone, recovered) to every health
+    channel at once, without the notices table, which may be what cannot be written.
+
+    Returns the delivery errors (one line each); a failed one is not retried.
+    """
+    notice = Notice(notice_id=0, source_id=ARCHIVE, source_name=ARCHIVE, state=state,
+                    previous=previous, message=message,
+                    at=datetime.now(KST).isoformat(timespec="seconds"))
+    errors = []
+    for name in config.health.channels:
+        channel = config.channel(name)
+        if channel is None:
+            continue
+        try:
+            if channel.kind == "console":
+                console_notice(channel, notice, config)
+            elif channel.kind == "email":
+                send_message(channel, render_notice_email(notice, channel.sender,
+                                                          channel.recipients),
+                             config.alerts.timeout)
+            else:
+                post_json(channel, encode_json(render_notice(channel.kind, notice)),
+                          config.alerts.timeout, f"archive-{state}-{notice.at}", client)
+        except DeliveryError as exc:
+            errors.append(str(exc))
+    return errors
+
+
+def console_notice(channel: ChannelConfig, notice: Notice, config: Config) -> None:
+    """An ops message on the console channel: a log line and a JSON line."""
+    logger.warning("ops: %s", notice.message)
+    write_console(channel, render_notice("webhook", notice), config.archive_path.parent)

@@ -101,7 +101,8 @@ def deliver_due(archive: Archive, config: Config, sender: Sender | None = None,
     if not due:
         return report
     with httpx.Client() as client:  # one connection pool for the whole pass
-        chosen = sender or functools.partial(send, client=client)
+        chosen = sender or functools.partial(send, client=client,
+                                             folder=config.archive_path.parent)
         for group in _groups(due):
             _deliver_group(archive, config, group, chosen, now, give_up_before, report)
     return report

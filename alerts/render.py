@@ -314,7 +314,8 @@ def render_notice(kind: str, notice: Notice) -> dict[str, Any]:
     if kind == "discord":
         return {"content": _md_escape(notice.message)[:2000],
                 "allowed_mentions": {"parse": []}}
-    return {"version": WEBHOOK_VERSION, "type": "source_health", "source": notice.source_id,
+    kind_of = "archive_health" if notice.source_id == "archive" else "source_health"
+    return {"version": WEBHOOK_VERSION, "type": kind_of, "source": notice.source_id,
             "source_name": notice.source_name, "state": notice.state,
             "previous": notice.previous, "message": notice.message, "at": notice.at}
 

@@ -69,7 +69,7 @@ COPYRIGHT_CLAUSE = re.compile(
 # A tail is short: mark and clause close together, little after the clause ("금지.>").
 _TAIL_SPAN = 70
 _TAIL_AFTER = 30
-CAPTION = re.compile(r"^\s*[▲△▼▽◀◁]")
+CAPTION = re.compile(r"^\s*[▲△]")  # ◀ 앵커 ▶ and ▼ bullets are body text
 PHOTO_CREDIT_LINE = re.compile(
     r"^\s*[\[(<]?\s*(?:사진|사진제공|자료사진|이미지|그래픽|자료|출처)\s*[=:／/]\s*[^\])>]{0,40}[\])>]?\s*$"
     r"|^\s*[\[(<]?\s*[^\s\])>]{1,20}\s*제공\s*[\])>]?\s*$"
@@ -89,6 +89,9 @@ BLOCK_STARTERS = re.compile(
     r"\[[^\]]{1,20}\s*제보\]|제보는\s*카카오톡)",
     re.IGNORECASE,
 )
+# Broadcast credits closing a TV report: 촬영기자: 홍길동 / 영상편집: 김철수.
+CREDITS = re.compile(r"^\s*[\[(]?\s*(?:촬영\s*기자|영상\s*취재|영상\s*편집|촬영|편집|그래픽|CG|"
+                     r"영상\s*디자인)\s*[:：]")
 # Promotion and notice marks: boilerplate in the tail or as a link, body text elsewhere
 # (interview transcripts start every answer with ▶ and every question with ▷; ※ opens notes).
 NOTICE_MARK = re.compile(r"^\s*[▶▷☞※]")
@@ -167,21 +170,59 @@ def _mark_starts(root: Any, marks: str) -> list[Any]:
     return found
 
 
-_LOOSE_AFTER = {"div", "table", "p", "ul", "ol", "figure", "section", "article", "blockquote",
-                "h1", "h2", "h3", "h4", "h5", "h6", "center", "dl"}
+_BLOCKS = {"div", "table", "p", "ul", "ol", "dl", "figure", "section", "article", "blockquote",
+           "h1", "h2", "h3", "h4", "h5", "h6", "center", "header", "footer", "aside", "nav",
+           "form", "pre", "hr"}
+_HOLDERS = ("div", "td", "article", "section", "center", "blockquote", "body")
 
 
 def wrap_loose_text(root: Any) -> None:
-    """Give text that follows a block element its own paragraph, in place.
+    """Give each run of loose text beside block elements a paragraph of its own, in place
+    (a ``<br>`` between loose runs starts the next paragraph).
 
-    Parsers close an open ``<p>`` at a ``<div>`` (a photo box), which leaves the next text as
-    the box's tail; trafilatura drops the tail with the box. Broadcasters' leads sit there.
+    trafilatura drops a container's own text when the container also holds blocks, and a
+    block's tail with the block: a parser closes an open ``<p>`` at a photo box, which leaves
+    the next text as the box's tail. Broadcasters' leads sit exactly there.
     """
-    for element in list(root.iter(*_LOOSE_AFTER)):
-        if element.tail and element.tail.strip() and element.getparent() is not None:
-            paragraph = element.makeelement("p", {})
-            paragraph.text, element.tail = element.tail, None
-            element.addnext(paragraph)
+    for parent in list(root.iter(*_HOLDERS)):
+        children = list(parent)
+        if not any(_is_block(child) for child in children):
+            continue
+        if not ((parent.text or "").strip()
+                or any((child.tail or "").strip() for child in children if _is_block(child))):
+            continue
+        runs: list[Any] = []
+        run = _paragraph(parent, parent.text)
+        parent.text = None
+        for child in children:
+            parent.remove(child)
+            if _is_block(child):
+                tail, child.tail = child.tail, None
+                runs.extend(x for x in (run, child) if x is not None)
+                run = _paragraph(parent, tail)
+            elif child.tag == "br":  # a line break between loose runs ends a paragraph
+                runs.extend(x for x in (run,) if x is not None)
+                run = _paragraph(parent, child.tail)
+            else:
+                if run is None:
+                    run = parent.makeelement("p", {})
+                run.append(child)
+        if run is not None:
+            runs.append(run)
+        parent.extend(runs)
+
+
+def _is_block(element: Any) -> bool:
+    return isinstance(element.tag, str) and element.tag in _BLOCKS
+
+
+def _paragraph(parent: Any, text: str | None) -> Any:
+    """A new <p> holding text, or None when the text is only white space."""
+    if not text or not text.strip():
+        return None
+    paragraph = parent.makeelement("p", {})
+    paragraph.text = text
+    return paragraph
 
 
 def prune_boilerplate(root: Any) -> list[Removal]:
@@ -292,6 +333,8 @@ def _tail_rule(line: str) -> str | None:
     if (TRAILING_SIGNATURE.match(line) or ONLY_EMAIL.match(line)
             or TRAILING_BRACKET_BYLINE.match(line)):
         return "signature"
+    if CREDITS.match(line):
+        return "credits"
     if NOTICE_MARK.match(line) and (line.lstrip().startswith("※") or _is_promo(line)):
         return "tail notice"
     if CAPTION.match(line):

@@ -16,3 +16,4 @@ class ExtractError(CrawlError):
 
 class FeedError(CrawlError):
     """A feed or sitemap is malformed or empty; the message says where."""
+

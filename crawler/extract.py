@@ -64,6 +64,9 @@ _MIN_TABLE = 300  # a page without sentences is a body only when it is this long
 _MIN_SCRIPT = 100  # scripts shorter than this carry no article
 _PARTIAL = 1.5  # a structured body this much longer than the container: the container is part
 _PREFER_DATA = 0.7  # a structured body this share of the page's length beats the page
+_PREFER_BLOCK = 0.5  # the densest block this share of the page's length stands for the page
+_MIN_DENSE = 150  # characters of paragraph text a block needs to count as the densest
+_BLOCK_ALONE = 0.6  # the densest block's share of the page's paragraph text to skip the page
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,38 @@ def _container(tree: lxml.html.HtmlElement, url: str) -> tuple[Candidate | None,
     return None, empty
 
 
+def _densest_block(tree: lxml.html.HtmlElement) -> tuple[lxml.html.HtmlElement | None, float]:
+    """The element holding the most paragraph text of its own (loose text and <p> children,
+    links not counted): the article's container on a layout nobody listed. Returns it with
+    its share of all such text on the page."""
+    best, best_score, total = None, _MIN_DENSE, 0
+    for element in tree.iter("div", "td", "article", "section", "main", "body"):
+        score = len((element.text or "").strip())
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            score += len((child.tail or "").strip())
+            if child.tag == "p":
+                links = sum(len(a.text_content()) for a in child.iter("a"))
+                score += max(len(child.text_content().strip()) - links, 0)
+        total += score
+        if score > best_score and element.tag != "body":
+            best, best_score = element, score
+    return best, (best_score / total if best is not None and total else 0.0)
+
+
+def _dense_candidate(found: lxml.html.HtmlElement, url: str, title: str) -> Candidate:
+    """trafilatura on the densest block alone, pruned like a known container."""
+    root = lxml.html.Element("html")
+    body = etree.SubElement(root, "body")
+    block = copy.deepcopy(found)
+    if block.tag == "td":
+        block.tag = "div"
+    body.append(block)
+    pruned = prune_boilerplate(root)
+    return _candidate("densest block", _trafilatura_text(root, url), pruned, title)
+
+
 def _whole_page(tree: lxml.html.HtmlElement, url: str, title: str) -> Candidate:
     """trafilatura on a copy of the whole page, boilerplate pruned first."""
     page = copy.deepcopy(tree)
@@ -303,8 +338,17 @@ def choose_body(tree: lxml.html.HtmlElement, ld: dict[str, Any], url: str, title
                 tried.append((longest_data.name, len(longest_data.body)))
                 return longest_data, _explain(tried, longest_data, "container holds a part")
             return container, _explain(tried, container, "known container")
-    page = _whole_page(tree, url, title)
-    tried.append((page.name, len(page.body)))
+    block, share = _densest_block(tree)
+    dense = _dense_candidate(block, url, title) if block is not None else None
+    if dense is not None:
+        tried.append((dense.name, len(dense.body)))
+    if dense is not None and share >= _BLOCK_ALONE and has_prose(dense.body):
+        page = dense  # the block holds most of the page's paragraphs: the page adds chrome
+    else:
+        page = _whole_page(tree, url, title)
+        tried.append((page.name, len(page.body)))
+        if dense is not None and len(dense.body) >= max(_MIN_BODY, _PREFER_BLOCK * len(page.body)):
+            page = dense  # the same text without the page's chrome
     tried.extend((c.name, len(c.body)) for c in structured)
     if longest_data and len(longest_data.body) >= _PREFER_DATA * len(page.body):
         return longest_data, _explain(tried, longest_data, "structured data")

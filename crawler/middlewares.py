@@ -16,6 +16,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler.backoff import backoff_delay, retry_after_seconds
+from crawler.failures import UNRESOLVED
 from crawler.worker import backlog
 
 __all__ = ["BackoffRetryMiddleware", "ExtractionBacklogMiddleware", "backoff_delay",
@@ -47,6 +48,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
             delay = min(float(wait), self.cap) if wait is not None else backoff_delay(
                 attempt, self.base, self.cap)
             await asyncio.sleep(delay)
+
+    def process_exception(  # type: ignore[override]
+        self, request: Request, exception: Exception
+    ) -> Any:
+        """Retry like Scrapy does, but never a host name that does not resolve: it will not
+        resolve a second later, and each try costs the offline daemon seconds."""
+        if isinstance(exception, UNRESOLVED):
+            return None
+        return super().process_exception(request, exception)
 
     # Scrapy >= 2.14 calls middlewares without the deprecated ``spider`` argument.
     def process_response(  # type: ignore[override]

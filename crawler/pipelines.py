@@ -14,6 +14,7 @@ from crawler.errors import ExtractError
 from crawler.items import PageItem
 from crawler.urls import url_key
 from crawler.worker import extract_in_pool
+from storage import ArchiveUnavailable, StorageError
 from storage.articles import NewArticle
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,12 @@ class StorePipeline:
         run = self.crawler.spider.run  # type: ignore[union-attr]
         try:
             results = run.store([to_new_article(item, run.run_id) for item, _ in batch])
+        except ArchiveUnavailable as fault:
+            # Expected: the recorder noted it and stops the crawl; these pages were not stored
+            # and are fetched again by the next crawl.
+            for _, future in batch:
+                future.set_exception(DropItem(f"not stored: {fault}"))
+            return
         except Exception as exc:  # noqa: BLE001 - handed to each waiting item, never swallowed
             for _, future in batch:
                 future.set_exception(exc)
@@ -171,11 +178,14 @@ class AlertDispatcher:
 
         while True:
             try:
-                archive = open_archive(self.config.archive_path)
+                archive = open_archive(self.config.archive_path,
+                                       **self.config.archive.options())
                 try:
                     deliver_due(archive, self.config)
                 finally:
                     archive.close()
+            except StorageError as exc:  # locked or full: the alerts stay queued
+                logger.warning("sending alerts during the crawl: %s", exc)
             except Exception:  # top of a background job: log it, the CLI retries at the end
                 logger.exception("sending alerts during the crawl failed")
             with self.lock:

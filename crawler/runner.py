@@ -6,6 +6,7 @@ broken outlet is reported without stopping the others.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +15,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.recorder import close_archives
+from crawler.logformat import quiet_scrapy_network_errors
+from crawler.recorder import RunRecorder, close_archives, shared_archive
 from crawler.settings import settings_for
 from crawler.spiders.base import ArticleSpider
 from crawler.spiders.listing import ListingSpider
@@ -23,6 +25,7 @@ from crawler.spiders.rss import RssSpider
 from crawler.spiders.sitemap import SitemapSpider
 from crawler.worker import shutdown_pool
 from monitor.config import Config, SourceConfig
+from storage import ArchiveUnavailable
 from storage.runs import get_run, run_errors
 
 FAMILIES: dict[str, type[ArticleSpider]] = {
@@ -43,6 +46,7 @@ class RunSummary:
     source_id: str
     run: dict[str, Any]
     errors: list[dict[str, Any]] = field(default_factory=list)
+    fault: ArchiveUnavailable | None = None  # the archive refused this run's writes
 
 
 def build_settings(config: Config, overrides: dict[str, Any] | None = None,
@@ -75,6 +79,23 @@ def _connect(crawler: Crawler, source_id: str, on_event: EventHandler) -> None:
         crawler.signals.connect(handler, signal=signal, weak=False)
 
 
+def summary_of(source_id: str, recorder: RunRecorder) -> RunSummary:
+    """The run's record read back from the archive, or what the crawl kept in memory when the
+    archive refused its writes."""
+    if recorder.fault is None:
+        try:
+            return RunSummary(source_id, get_run(recorder.archive, recorder.run_id),
+                              run_errors(recorder.archive, recorder.run_id))
+        except (ArchiveUnavailable, sqlite3.OperationalError):
+            pass
+    counts = recorder.counts
+    run = {"status": "archive unavailable", "pages": counts.pages,
+           "links_found": counts.links_found, "new_articles": counts.new_articles,
+           "duplicates": counts.duplicates, "errors": counts.errors + 1}
+    return RunSummary(source_id, run, [{"kind": "archive", "message": str(recorder.fault),
+                                        "url": None}], fault=recorder.fault)
+
+
 def run_crawl(
     config: Config,
     sources: list[SourceConfig],
@@ -87,8 +108,12 @@ def run_crawl(
 
     ``install_logging=False`` keeps the caller's logging set-up (the daemon's format).
     """
+    # Open the archive before any crawler: one that cannot be opened (its folder gone, the
+    # file read-only) fails here, in one line, instead of inside every crawler's start.
+    shared_archive(config.archive_path, config.archive.options())
     settings = build_settings(config, overrides, log_level)
     settings.set("LOG_INSTALL_ROOT_HANDLER", install_logging, priority="cmdline")
+    quiet_scrapy_network_errors()
     process = CrawlerProcess(settings)
     crawlers: list[tuple[str, Crawler]] = []
     for source in sources:
@@ -107,8 +132,7 @@ def run_crawl(
             if recorder is None:
                 continue
             recorder.finish("shutdown")  # no-op when the spider closed normally
-            summaries.append(RunSummary(source_id, get_run(recorder.archive, recorder.run_id),
-                                        run_errors(recorder.archive, recorder.run_id)))
+            summaries.append(summary_of(source_id, recorder))
         close_archives()
         shutdown_pool()
     return summaries

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import os
 import signal
 import sys
 
 from monitor.config import parse_config
 from monitor.logs import setup_logging
+from storage import StorageError
 
 _PR_SET_PDEATHSIG = 1
+ARCHIVE_FAULT = 3  # the exit code when the archive refused the crawl's writes
 
 
 def die_with_parent(parent: int) -> None:
@@ -45,9 +48,13 @@ def main() -> int:
 
     # The daemon sends the alerts (one sender, no crawl held up by a slow channel).
     overrides = {"MEDRADAR_SEND_ALERTS": bool(job.get("send_alerts", True))}
-    run_crawl(config, [config.source(s) for s in job["sources"]], overrides,
-              install_logging=False)
-    return 0
+    try:
+        summaries = run_crawl(config, [config.source(s) for s in job["sources"]], overrides,
+                              install_logging=False)
+    except StorageError as exc:
+        logging.getLogger("monitor.child").warning("%s; the crawl is redone next time", exc)
+        return ARCHIVE_FAULT
+    return ARCHIVE_FAULT if any(s.fault is not None for s in summaries) else 0
 
 
 if __name__ == "__main__":

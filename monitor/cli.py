@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -24,7 +25,9 @@ from monitor.config import (
     starter_config_text,
 )
 from monitor.errors import ConfigError, DaemonError
-from storage import Archive, ArchiveError, open_archive
+from monitor.status_view import backlog_entry, backlog_text
+from storage import Archive, StorageError, open_archive
+from storage.db import check_writable, free_mb, open_reader, probe_writes
 
 F = TypeVar("F", bound=Callable[..., Any])
 KST_OFFSET = "+09:00"
@@ -64,8 +67,8 @@ def get_config_and_text(ctx: click.Context, config_path: str | None) -> tuple[Co
 def archive_of(config: Config) -> Iterator[Archive]:
     """Open the configured archive, or fail with a one-line reason."""
     try:
-        archive = open_archive(config.archive_path)
-    except ArchiveError as exc:
+        archive = open_archive(config.archive_path, **config.archive.options())
+    except StorageError as exc:
         fail(str(exc), code=1)
         raise
     try:
@@ -143,9 +146,22 @@ def status(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
     if not config.archive_path.exists():  # checked first: opening would create an empty one
         fail(f"no archive at {config.archive_path} yet (run `medradar crawl` or "
              "`medradar run` first)", code=1)
-    with archive_of(config) as archive:
-        sync_sources(archive, [s.model_dump() for s in config.sources])
-        report = collect_status(archive, {s.id for s in config.sources}, datetime.now(KST))
+    fault = probe_writes(config.archive_path, config.archive.max_size_mb)
+    try:
+        archive = open_archive(config.archive_path, **{**config.archive.options(),
+                                                       "lock_timeout": 1.0})
+        with contextlib.suppress(StorageError):  # a locked archive: show the rows it has
+            sync_sources(archive, [s.model_dump() for s in config.sources])
+    except StorageError:
+        try:
+            archive = open_reader(config.archive_path)  # a read-only file is still readable
+        except StorageError as exc:
+            fail(str(exc), code=1)
+    try:
+        report = collect_status(archive, {s.id for s in config.sources}, datetime.now(KST),
+                                fault, config.archive.min_free_mb)
+    finally:
+        archive.close()
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -172,16 +188,32 @@ def crawl(ctx: click.Context, source_ids: tuple[str, ...], config_path: str | No
         fail(str(exc))
     if not sources:
         fail("no sources to crawl (none configured or all disabled)")
-    with archive_of(config):
-        pass  # fail early, with one line, if the archive cannot be opened
+    with archive_of(config) as archive:
+        # Fail early, with one line, if the archive cannot be opened or written now.
+        try:
+            check_writable(archive)
+        except StorageError as exc:
+            fail(str(exc), code=1)
+    free = free_mb(config.archive_path)
+    if free is not None and free < config.archive.min_free_mb:
+        err.print(f"medradar: warning: archive: low disk space ({free:.0f} MB free, below "
+                  f"[archive] min_free_mb = {config.archive.min_free_mb:g})",
+                  markup=False, highlight=False)
     from crawler.runner import run_crawl
 
     level = {0: "ERROR", 1: "INFO"}.get(verbose, "DEBUG")
     view = CrawlView(err, [s.id for s in sources])
-    with view:
-        summaries = run_crawl(config, sources, on_event=view.on_event, log_level=level,
-                              overrides={"MEDRADAR_SEND_ALERTS": not no_alerts})
+    try:
+        with view:
+            summaries = run_crawl(config, sources, on_event=view.on_event, log_level=level,
+                                  overrides={"MEDRADAR_SEND_ALERTS": not no_alerts})
+    except StorageError as exc:
+        fail(str(exc), code=1)
     view.print_summary(out, summaries)
+    faults = [s for s in summaries if s.fault is not None]
+    if faults:
+        fail(f"{faults[0].fault}; {len(faults)} source(s) stopped, and the pages they did not "
+             "store are fetched again by the next crawl", code=1)
     if config.channels and not no_alerts:
         send_due(config)
 
@@ -378,6 +410,9 @@ def sources(ctx: click.Context, source_id: str | None, as_json: bool,
         rows = [r for r in source_overview(archive) if r["id"] in wanted]
         for row in rows:
             row["run_errors"] = run_errors(archive, row["run_id"]) if row["run_id"] else []
+            row["backlog"] = backlog_entry(row)
+            for key in ("backlog_reason", "backlog_per_run", "backlog_runs", "backlog_since"):
+                row.pop(key, None)
     if source_id and not as_json:
         print_source_errors(rows[0])
         return
@@ -385,13 +420,14 @@ def sources(ctx: click.Context, source_id: str | None, as_json: bool,
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = Table("source", "kind", "last run", "status", "pages", "links", "new", "errors",
-                  "articles", "last error")
+                  "articles", "backlog", "last error")
     for row in rows:
         table.add_row(
             f"{row['id']}{'' if row['enabled'] else ' (off)'}", row["kind"],
             (row["started_at"] or "never")[:16].replace("T", " "), row["status"] or "-",
             str(row["pages"] or 0), str(row["links_found"] or 0), str(row["new_articles"] or 0),
-            str(row["errors"] or 0), str(row["articles"]), (row["last_error"] or "")[:80],
+            str(row["errors"] or 0), str(row["articles"]), backlog_text(row["backlog"]),
+            (row["last_error"] or "")[:60],
         )
     out.print(table)
     origin = find_config_path((ctx.obj or {}).get("config_path") or config_path)
@@ -406,6 +442,9 @@ def print_source_errors(row: dict[str, Any]) -> None:
               f"{row['pages'] or 0} pages, {row['links_found'] or 0} links, "
               f"{row['new_articles'] or 0} new, {row['errors'] or 0} errors; "
               f"{row['articles']} articles archived", markup=False)
+    if row.get("backlog"):
+        out.print(f"  {backlog_text(row['backlog'])}; resumes where the last crawl stopped",
+                  markup=False)
     for error in row["run_errors"]:
         out.print(f"  {error['at'][11:19]} {error['kind']:8} {error['message']}"
                   + (f"  {error['url']}" if error["url"] else ""), markup=False)
@@ -502,7 +541,10 @@ def send_due(config: Config) -> None:
     from alerts.outbox import deliver_due
 
     with archive_of(config) as archive:
-        report = deliver_due(archive, config)
+        try:
+            report = deliver_due(archive, config)
+        except StorageError as exc:
+            fail(f"{exc}; undelivered alerts stay queued and go out with the next send", code=1)
     err.print(f"alerts: {report.sent} sent, {report.retried} to retry, {report.failed} failed, "
               f"{report.given_up} given up", markup=False)
     for message in report.errors[:5]:

@@ -56,9 +56,23 @@ class _Strict(BaseModel):
 
 
 class ArchiveConfig(_Strict):
-    """Where the SQLite archive lives."""
+    """Where the SQLite archive lives, and how its writers meet faults."""
 
     path: str = "medradar.db"
+    lock_timeout: str = "30s"  # how long a writer waits for another writer's lock
+    max_size_mb: float | None = Field(default=None, gt=0)  # cap the archive file's size
+    min_free_mb: float = Field(default=200, ge=0)  # warn before a crawl below this free space
+
+    @field_validator("lock_timeout")
+    @classmethod
+    def _duration_ok(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    def options(self) -> dict[str, Any]:
+        """Keyword arguments for storage.open_archive."""
+        return {"lock_timeout": parse_duration(self.lock_timeout).total_seconds(),
+                "max_size_mb": self.max_size_mb}
 
 
 class CrawlConfig(_Strict):
@@ -239,11 +253,12 @@ class AlertsConfig(_Strict):
         return value
 
 
-ChannelKind = Literal["slack", "webhook", "teams", "discord", "email"]
+ChannelKind = Literal["slack", "webhook", "teams", "discord", "email", "console"]
 
 
 class ChannelConfig(_Strict):
-    """Where alerts go: a webhook (Slack, generic JSON, Teams, Discord) or e-mail by SMTP."""
+    """Where alerts go: a webhook (Slack, generic JSON, Teams, Discord), e-mail by SMTP, or the
+    console (a log line and a JSON line in a file beside the archive; needs no secret)."""
 
     id: str = Field(pattern=r"^[a-z0-9_-]+$")
     kind: ChannelKind
@@ -257,9 +272,12 @@ class ChannelConfig(_Strict):
     password: str = ""
     sender: str = ""
     recipients: list[str] = []
+    path: str = ""  # console: the JSON-lines file, relative to the archive's folder
 
     @model_validator(mode="after")
     def _kind_needs(self) -> ChannelConfig:
+        if self.kind == "console":
+            return self  # a line in the log and a JSON line in a file: nothing to configure
         if self.kind == "email":
             missing = [k for k in ("smtp_host", "sender") if not getattr(self, k)]
             if not self.recipients:

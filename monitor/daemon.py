@@ -44,7 +44,8 @@ from monitor.config import Config, SourceConfig, read_config
 from monitor.errors import ConfigError, DaemonError
 from monitor.health import ALARMS, daemon_state, needs_notice, next_state, notice_text
 from monitor.logs import setup_logging, update_secrets
-from storage import Archive, open_archive
+from storage import Archive, ArchiveUnavailable, StorageError, open_archive
+from storage.db import free_mb, probe_writes, set_size_limit
 from storage.health import (
     close_child_run,
     daemon_heartbeat,
@@ -63,6 +64,8 @@ from storage.runs import mark_interrupted
 logger = logging.getLogger("medradar.daemon")
 TIMEZONE = "Asia/Seoul"
 HEARTBEAT_SECONDS = 15
+STARTUP_RETRY_SECONDS = 5  # a locked or full archive at start: try the bookkeeping again
+CHILD_ARCHIVE_FAULT = 3  # monitor.child's exit code when the archive refused the crawl
 WATCH_SECONDS = 2
 
 
@@ -187,7 +190,7 @@ class Daemon:
         self.config_text = config_text  # what crawl processes are given: the validated text
         self.config_mtime = self._mtime()
         self.log_format = log_format
-        self.archive: Archive = open_archive(config.archive_path)
+        self.archive: Archive = open_archive(config.archive_path, **config.archive.options())
         self.db_lock = threading.Lock()  # one connection, shared by the job threads
         self.alerts_archive: Archive | None = None  # the alerts thread's own connection
         self.crawls = Crawls(config.daemon.max_crawls)
@@ -205,6 +208,10 @@ class Daemon:
             "reload_failures_total": 0}
         self.stop_requested = threading.Event()
         self.reload_requested = threading.Event()
+        # The archive's last refusal (locked, disk full, read-only, gone), None when writes
+        # go through; a change is one log line and, but for locks, one ops message.
+        self.archive_fault: ArchiveUnavailable | None = None
+        self.low_disk = False
         # A thread per source: a job waiting for a crawl slot holds its thread, and must not
         # keep other sources from their probes. Idle threads cost next to nothing.
         threads = min(64, max(8, len(config.sources) + config.daemon.max_crawls))
@@ -281,6 +288,8 @@ class Daemon:
             self.active_jobs += 1
         try:
             self._look_at(source)
+        except ArchiveUnavailable as fault:
+            self.storage_fault(fault)
         except Exception:  # top of a scheduled job: log it; the schedule goes on
             logger.exception("the job of %s failed", source_id)
         finally:
@@ -322,6 +331,7 @@ class Daemon:
                "base_dir": self.config.base_dir, "sources": [source.id],
                "log_format": self.log_format, "send_alerts": False}
         time_limit = self.config.daemon.seconds("time_limit")
+        self.check_free_space()
         outcome = self.crawls.run(job, time_limit)
         if outcome is None:
             return  # the daemon is stopping
@@ -329,6 +339,18 @@ class Daemon:
         self.last_crawl[source.id] = started
         pid, code = outcome
         took = time.monotonic() - started
+        if code == CHILD_ARCHIVE_FAULT:
+            # The crawl logged the refusal; its run stays open and the next crawl redoes it.
+            self.known.pop(source.id, None)
+            fault = probe_writes(self.config.archive_path, self.config.archive.max_size_mb)
+            if fault is None and self.archive_fault is None:
+                fault = ArchiveUnavailable("locked", "archive: a crawl's writes were refused "
+                                           "(a lock held past [archive] lock_timeout)")
+            if fault is not None:  # (writable again now: the heartbeat says so)
+                self.storage_fault(fault)
+            self.stats["crawls_archive_refused_total"] = \
+                self.stats.get("crawls_archive_refused_total", 0) + 1
+            return
         with self.db_lock:
             if code is None:
                 self.stats["crawls_timed_out_total"] += 1
@@ -358,8 +380,9 @@ class Daemon:
             self.refused.add(source.id)
         else:
             self.refused.discard(source.id)
-        if run["status"] == "ok" and run["complete"] and pages is not None:
-            self.known[source.id] = pages
+        if run["status"] == "ok" and run["complete"] and not run.get("links_left") \
+                and pages is not None:
+            self.known[source.id] = pages  # (a source with a backlog is crawled, not probed)
         else:
             self.known.pop(source.id, None)  # probe again from scratch after a bad run
 
@@ -408,9 +431,13 @@ class Daemon:
         try:
             if self.alerts_archive is None:
                 # Its own connection: a slow channel must not hold up recording crawls.
-                self.alerts_archive = open_archive(self.config.archive_path)
+                self.alerts_archive = open_archive(self.config.archive_path,
+                                                   **self.config.archive.options())
             reports = [deliver_due(self.alerts_archive, self.config),
                        deliver_notices(self.alerts_archive, self.config, self.client)]
+        except ArchiveUnavailable as fault:
+            self.storage_fault(fault)  # what is due stays queued for the next pass
+            return
         except Exception:  # top of a scheduled job: log it; the schedule goes on
             logger.exception("alert delivery failed")
             return
@@ -447,6 +474,8 @@ class Daemon:
         before = {s.id for s in self.config.sources if s.enabled}
         after = {s.id for s in config.sources if s.enabled}
         self.config, self.config_text = config, text
+        with self.db_lock:
+            set_size_limit(self.archive, config.archive.max_size_mb)
         update_secrets(config.secrets())
         self.schedule_sources(first=False)
         self.schedule_alerts()
@@ -461,12 +490,75 @@ class Daemon:
         for job in self.scheduler.get_jobs():
             if job.id.startswith("crawl:"):
                 times[job.id[6:]] = (None, next_run(job))
-        with self.db_lock:
-            set_schedule(self.archive, times)
-            daemon_heartbeat(self.archive)
+        try:
+            with self.db_lock:
+                if not self.config.archive_path.exists():
+                    raise ArchiveUnavailable("missing", f"archive: {self.config.archive_path} "
+                                             "was deleted while the daemon ran")
+                set_schedule(self.archive, times)
+                daemon_heartbeat(self.archive)
+        except ArchiveUnavailable as fault:
+            self.storage_fault(fault)
+            if fault.fault == "missing":
+                self.reopen_archive()
+            return
+        if self.archive_fault is not None and probe_writes(
+                self.config.archive_path, self.config.archive.max_size_mb) is None:
+            self.storage_ok()  # a heartbeat needs no new page: ask for a real write first
 
-    def run(self) -> None:
-        """Run until SIGTERM/SIGINT; reload on SIGHUP or a config file change."""
+    def reopen_archive(self) -> None:
+        """Start a new archive where the deleted one was (its folder is created again)."""
+        try:
+            archive = open_archive(self.config.archive_path, **self.config.archive.options())
+        except StorageError as exc:
+            logger.warning("%s; trying again at the next heartbeat", exc)
+            return
+        with self.db_lock:
+            self.archive.close()
+            self.archive = archive
+        logger.warning("archive: a new archive was started at %s", self.config.archive_path)
+
+    def storage_fault(self, fault: ArchiveUnavailable) -> None:
+        """One log line per new kind of refusal; an ops message unless it is a lock."""
+        previous = self.archive_fault
+        self.archive_fault = fault
+        if previous is not None and previous.fault == fault.fault:
+            logger.debug("%s", fault)
+            return
+        logger.warning("%s; jobs go on and retry, nothing queued is lost", fault)
+        if fault.fault != "locked":
+            self.archive_notice(fault.fault, previous.fault if previous else "ok", str(fault))
+
+    def storage_ok(self) -> None:
+        """Writes go through again: say so once."""
+        if self.archive_fault is None:
+            return
+        fault, self.archive_fault = self.archive_fault, None
+        logger.warning("archive: writes go through again (after: %s)", fault)
+        if fault.fault != "locked":
+            self.archive_notice("ok", fault.fault,
+                                f"medradar: archive recovered ({fault.fault} → ok)")
+
+    def archive_notice(self, state: str, previous: str, message: str) -> None:
+        """Send an ops message about the archive now, to the health channels."""
+        from alerts.notices import send_archive_notice
+
+        for error in send_archive_notice(self.config, self.client, state, previous, message):
+            logger.warning("archive notice: %s", error)
+
+    def check_free_space(self) -> None:
+        """Warn once when the archive's file system runs low, and once when it recovers."""
+        free = free_mb(self.config.archive_path)
+        low = free is not None and free < self.config.archive.min_free_mb
+        if low and not self.low_disk:
+            logger.warning("archive: low disk space (%.0f MB free, below [archive] "
+                           "min_free_mb = %g)", free, self.config.archive.min_free_mb)
+        elif self.low_disk and not low:
+            logger.info("archive: disk space back above [archive] min_free_mb")
+        self.low_disk = low
+
+    def start_bookkeeping(self) -> None:
+        """Refuse a second daemon on this archive; close dead runs; record this start."""
         with self.db_lock:
             other = daemon_row(self.archive)
             if other and other["pid"] != os.getpid() and \
@@ -476,6 +568,20 @@ class Daemon:
                     f"{self.config.archive_path}; two would crawl and alert everything twice")
             mark_interrupted(self.archive)
             daemon_started(self.archive, self.config_path or "<built-in default>")
+
+    def run(self) -> None:
+        """Run until SIGTERM/SIGINT; reload on SIGHUP or a config file change."""
+        while not self.stop_requested.is_set():
+            try:
+                self.start_bookkeeping()
+                break
+            except ArchiveUnavailable as fault:
+                self.storage_fault(fault)  # the daemon waits for the archive, it never exits
+                self.stop_requested.wait(STARTUP_RETRY_SECONDS)
+        else:
+            self.shutdown()
+            return
+        self.storage_ok()
         self.schedule_sources(first=True)
         self.schedule_alerts()
         self.scheduler.start()
@@ -506,8 +612,11 @@ class Daemon:
         while self.active_jobs and time.monotonic() < deadline + 1:
             time.sleep(0.05)
         leftover = self.active_jobs
-        with self.db_lock:
-            daemon_heartbeat(self.archive, stopped=True)
+        try:
+            with self.db_lock:
+                daemon_heartbeat(self.archive, stopped=True)
+        except ArchiveUnavailable as fault:
+            logger.warning("%s; the stop is not recorded (the next start closes it)", fault)
         if leftover:
             # A job stuck in a network read must not hold the exit past the grace period;
             # whatever it would have recorded is redone by the next start.

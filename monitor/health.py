@@ -1,10 +1,12 @@
 """Source health from crawl runs. Pure: rows in, states out.
 
-A source is ``ok``; ``degraded`` when a run had errors on some pages (or extraction yielded
-empty bodies) but still found its articles; ``failing`` when runs fail outright, time out, or
-their feeds and list pages no longer yield a single article link (a layout change, not a
-quiet news day: a feed answering 304 or a list of known articles counts as fine); ``blocked``
-when the outlet refuses us (401/403/429/451 or robots.txt) and nothing got through.
+A source is ``ok``; ``catching up`` when its last crawl stopped early (max_articles,
+max_pages) and left a backlog that the next crawls fetch; ``degraded`` when a run had errors
+on some pages (or extraction yielded empty bodies) but still found its articles; ``failing``
+when runs fail outright, time out, or their feeds and list pages no longer yield a single
+article link (a layout change, not a quiet news day: a feed answering 304 or a list of known
+articles counts as fine); ``blocked`` when the outlet refuses us (401/403/429/451 or
+robots.txt) and nothing got through.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from storage.runs import pid_alive
 
-STATES = ("ok", "degraded", "failing", "blocked", "unknown")
+STATES = ("ok", "catching up", "degraded", "failing", "blocked", "unknown")
 HEARTBEAT_FRESH = timedelta(minutes=2)  # the daemon writes one every 15 s
 ALARMS = ("failing", "blocked")
 
@@ -47,6 +49,9 @@ def assess_run(run: Mapping[str, Any]) -> Assessment | None:
                           + (f" ({error})" if error else ""))
     if run.get("errors"):
         return Assessment("degraded", error or "errors on some pages")
+    if run.get("links_left"):
+        return Assessment("catching up", f"backlog ≈ {run['links_left']}: the crawl stopped at "
+                          f"{run.get('stop_reason') or 'its limit'}; the next crawls resume there")
     return Assessment("ok", "")
 
 

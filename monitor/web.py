@@ -101,8 +101,11 @@ def archive_metrics(rows: Mapping[str, list[tuple[Any, ...]]], size: int) -> lis
                              labels=["source"])
     for source_id, finished_at in rows["last_crawl"]:
         last.add_metric([source_id], datetime.fromisoformat(finished_at).timestamp())
+    backlog = _family(GaugeMetricFamily, "medradar_source_backlog_links",
+                      "Article links a source's crawls left for later crawls (estimated); "
+                      "absent when its archive is complete.", ["source"], rows["backlog"])
     pending = sum(n for _, status, n in rows["deliveries"] if status == "pending")
-    return [crawls, articles, errors, deliveries, notices, state, last,
+    return [crawls, articles, errors, deliveries, notices, state, last, backlog,
             GaugeMetricFamily("medradar_outbox_pending", "Alert deliveries waiting to be sent.",
                               value=float(pending)),
             GaugeMetricFamily("medradar_archive_bytes", "Size of the archive file and its WAL.",

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from storage.errors import ArchiveError, StorageError
+from storage.errors import ArchiveError, ArchiveUnavailable, StorageError
 
 if TYPE_CHECKING:
     from storage.db import Archive, open_archive
 
-__all__ = ["Archive", "ArchiveError", "StorageError", "open_archive"]
+__all__ = ["Archive", "ArchiveError", "ArchiveUnavailable", "StorageError", "open_archive"]
 
 
 def __getattr__(name: str) -> Any:

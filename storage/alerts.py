@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from storage.db import Archive, now_kst, transaction
+from storage.runs import pid_alive
 
 
 def record_match(archive: Archive, rule_id: str, article_id: int, terms: list[str],
@@ -72,10 +74,12 @@ def claim_due(archive: Archive, now: str, seconds_per_row: float) -> list[dict[s
 
     Crawl processes and the daemon deliver concurrently; claiming moves the rows' next
     attempt past the time this pass needs, in one write, so no other sender picks them up.
-    A sender killed mid-pass leaves its rows to be retried when that lease runs out.
+    A sender killed mid-pass leaves its rows to be retried when that lease runs out, or at
+    once when its process is gone from this machine (the claim names the claiming pid).
     """
-    token = secrets.token_hex(8)
+    token = f"{os.getpid()}-{secrets.token_hex(6)}"
     with transaction(archive):
+        _release_dead_claims(archive, now)
         (count,) = archive.db.execute(
             "SELECT count(*) FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?",
             [now]).fetchone()
@@ -93,6 +97,18 @@ def claim_due(archive: Archive, now: str, seconds_per_row: float) -> list[dict[s
         "LEFT JOIN matches m ON m.rule_id = o.rule_id AND m.article_id = o.article_id "
         "LEFT JOIN stories s ON s.id = a.story_id "
         "WHERE o.claim = ? AND o.status = 'pending' ORDER BY o.id", [token]))
+
+
+def _release_dead_claims(archive: Archive, now: str) -> None:
+    """Make due again the rows leased by a sender whose process no longer runs."""
+    claims = [row[0] for row in archive.db.execute(
+        "SELECT DISTINCT claim FROM outbox WHERE status = 'pending' AND claim IS NOT NULL "
+        "AND next_attempt_at > ?", [now]).fetchall()]
+    for claim in claims:
+        pid = str(claim).split("-", 1)[0]
+        if pid.isdigit() and not pid_alive(int(pid)) and int(pid) != os.getpid():
+            archive.db.execute("UPDATE outbox SET next_attempt_at = ?, claim = NULL "
+                               "WHERE claim = ? AND status = 'pending'", [now, claim])
 
 
 def mark_sent(archive: Archive, ids: list[int]) -> None:

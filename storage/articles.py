@@ -269,3 +269,11 @@ def count_articles(archive: Archive, since: str | None = None) -> int:
             "SELECT count(*) FROM articles WHERE fetched_at >= ?", [since]
         ).fetchone()
     return int(row[0])
+
+
+def url_keys_before(archive: Archive, source_id: str, before: str) -> set[str]:
+    """Return the URL keys of the source's articles archived before a time (KST ISO)."""
+    rows = archive.db.execute(
+        "SELECT u.url_key FROM article_urls u JOIN articles a ON a.id = u.article_id "
+        "WHERE a.source_id = ? AND a.fetched_at < ?", [source_id, before])
+    return {row[0] for row in rows}

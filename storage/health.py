@@ -11,6 +11,9 @@ from typing import Any
 
 from storage.db import Archive, now_kst, transaction
 
+# What a run closed by the daemon stopped on, for crawl_runs.stop_reason.
+STOP_REASONS = {"timed_out": "time limit", "interrupted": "interrupted", "failed": "error"}
+
 
 def recent_runs(archive: Archive, source_id: str, limit: int) -> list[dict[str, Any]]:
     """Return the source's last finished runs, newest first."""
@@ -100,8 +103,8 @@ def close_child_run(archive: Archive, source_id: str, pid: int, started: str, st
         if row:
             archive.db.execute(
                 "UPDATE crawl_runs SET status = ?, finished_at = ?, complete = 0, "
-                "errors = errors + 1, last_error = ? WHERE id = ?",
-                [status, now, message, row[0]])
+                "errors = errors + 1, last_error = ?, stop_reason = ? WHERE id = ?",
+                [status, now, message, STOP_REASONS.get(status, "error"), row[0]])
             run_id = int(row[0])
         else:
             cursor = archive.db.execute(
@@ -182,9 +185,12 @@ def status_rows(archive: Archive, since: str) -> list[dict[str, Any]]:
                (SELECT e.message || coalesce(' (' || e.url || ')', '') FROM crawl_errors e
                  WHERE e.source_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_error,
                (SELECT e.at FROM crawl_errors e
-                 WHERE e.source_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_error_at
+                 WHERE e.source_id = s.id ORDER BY e.id DESC LIMIT 1) AS last_error_at,
+               f.links_left AS backlog, f.reason AS backlog_reason, f.per_run AS backlog_per_run,
+               f.runs AS backlog_runs, f.opened_at AS backlog_since
         FROM sources s
         LEFT JOIN source_health h ON h.source_id = s.id
+        LEFT JOIN frontier f ON f.source_id = s.id
         LEFT JOIN crawl_runs r ON r.id = (
             SELECT max(id) FROM crawl_runs WHERE source_id = s.id)
         ORDER BY s.id
@@ -217,4 +223,5 @@ def metric_rows(archive: Archive) -> dict[str, list[tuple[Any, ...]]]:
         "health": query("SELECT source_id, state FROM source_health").fetchall(),
         "last_crawl": query("SELECT source_id, max(finished_at) FROM crawl_runs "
                             "WHERE finished_at IS NOT NULL GROUP BY source_id").fetchall(),
+        "backlog": query("SELECT source_id, links_left FROM frontier").fetchall(),
     }

@@ -199,6 +199,28 @@ def m003_daemon(db: Database) -> None:
 
 
 @migrations()
+def m004_backlog(db: Database) -> None:
+    """Why a run stopped early and what it left: the frontier the next crawl resumes from."""
+    runs = db["crawl_runs"]
+    # max_articles | max_pages | time limit | error | interrupted; NULL = ran to its end.
+    runs.add_column("stop_reason", str)  # type: ignore[union-attr]
+    runs.add_column("links_left", int, not_null_default=0)  # type: ignore[union-attr]
+    db.execute(
+        """
+        CREATE TABLE frontier (
+            source_id TEXT PRIMARY KEY,
+            url TEXT,                          -- the list page to resume at (NULL: feed/sitemap)
+            page INTEGER,                      -- its page number
+            reason TEXT NOT NULL,              -- why the last walk stopped there
+            links_left INTEGER NOT NULL,       -- article links left, estimated
+            per_run INTEGER NOT NULL,          -- the source's max_articles when it was saved
+            opened_at TEXT NOT NULL,           -- when the backlog opened
+            updated_at TEXT NOT NULL,
+            runs INTEGER NOT NULL DEFAULT 1    -- crawls that have worked on it
+        )"""
+    )
+
+
 def m005_stories(db: Database) -> None:
     """Stories (syndicated copies grouped), their LSH bands, per-story alerts, article versions."""
     db.execute(

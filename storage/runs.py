@@ -27,6 +27,8 @@ class RunCounts:
     entry_errors: int = 0  # errors on feeds, list pages, sitemaps, robots.txt
     blocked: int = 0  # 401/403/429/451 answers and robots.txt refusals
     complete: bool = True
+    stop_reason: str | None = None  # why the run stopped before its end (see m004_backlog)
+    links_left: int = 0  # new article links it saw but did not fetch, or estimated beyond
 
 
 def sync_sources(archive: Archive, sources: Iterable[Mapping[str, Any]]) -> None:
@@ -118,11 +120,12 @@ def finish_run(archive: Archive, run_id: int, status: str, counts: RunCounts) ->
         archive.db.execute(
             """UPDATE crawl_runs SET finished_at=?, status=?, pages=?, links_found=?,
                  new_articles=?, duplicates=?, complete=?, not_modified=?, entry_errors=?,
-                 blocked=? WHERE id=?""",
+                 blocked=?, stop_reason=?, links_left=? WHERE id=?""",
             [
                 now_kst(), status, counts.pages, counts.links_found, counts.new_articles,
                 counts.duplicates, int(counts.complete), counts.not_modified,
-                counts.entry_errors, counts.blocked, run_id,
+                counts.entry_errors, counts.blocked, counts.stop_reason, counts.links_left,
+                run_id,
             ],
         )
 
@@ -162,8 +165,13 @@ def source_overview(archive: Archive) -> list[dict[str, Any]]:
                    r.links_found, r.new_articles, r.errors, r.last_error,
                    (SELECT count(*) FROM articles a WHERE a.source_id = s.id) AS articles,
                    (SELECT max(published_at) FROM articles a WHERE a.source_id = s.id)
-                     AS latest_article
+                     AS latest_article,
+                   r.stop_reason, r.links_left,
+                   f.links_left AS backlog, f.reason AS backlog_reason,
+                   f.per_run AS backlog_per_run, f.runs AS backlog_runs,
+                   f.opened_at AS backlog_since
             FROM sources s
+            LEFT JOIN frontier f ON f.source_id = s.id
             LEFT JOIN crawl_runs r ON r.id = (
                 SELECT max(id) FROM crawl_runs WHERE source_id = s.id)
             ORDER BY s.id
@@ -187,3 +195,49 @@ def set_feed_state(archive: Archive, url: str, etag: str | None, last_modified: 
                  last_modified=excluded.last_modified, checked_at=excluded.checked_at""",
             [url, etag, last_modified, now_kst()],
         )
+
+
+def get_frontier(archive: Archive, source_id: str) -> dict[str, Any] | None:
+    """Return the source's open backlog (where its next crawl resumes), if any."""
+    rows = list(archive.db.query("SELECT * FROM frontier WHERE source_id = ?", [source_id]))
+    return rows[0] if rows else None
+
+
+def save_frontier(archive: Archive, source_id: str, url: str | None, page: int | None,
+                  reason: str, links_left: int, per_run: int) -> None:
+    """Open or move the source's backlog: the next crawl resumes at url (page)."""
+    now = now_kst()
+    with transaction(archive):
+        archive.db.execute(
+            """INSERT INTO frontier (source_id, url, page, reason, links_left, per_run,
+                                     opened_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT(source_id) DO UPDATE SET url=excluded.url, page=excluded.page,
+                 reason=excluded.reason, links_left=excluded.links_left,
+                 per_run=excluded.per_run, updated_at=excluded.updated_at""",
+            [source_id, url, page, reason, links_left, per_run, now, now],
+        )
+
+
+def count_frontier_run(archive: Archive, source_id: str) -> None:
+    """Count one more crawl that worked on the source's backlog."""
+    with transaction(archive):
+        archive.db.execute("UPDATE frontier SET runs = runs + 1 WHERE source_id = ?",
+                           [source_id])
+
+
+def close_frontier(archive: Archive, source_id: str) -> None:
+    """The backlog is closed: the archive holds everything the source listed."""
+    with transaction(archive):
+        archive.db.execute("DELETE FROM frontier WHERE source_id = ?", [source_id])
+
+
+def frontiers(archive: Archive) -> dict[str, dict[str, Any]]:
+    """Every open backlog by source id."""
+    return {row["source_id"]: row for row in archive.db.query("SELECT * FROM frontier")}
+
+
+def has_articles(archive: Archive, source_id: str) -> bool:
+    """Tell whether the archive holds any article of the source (it has a watermark)."""
+    return archive.db.execute("SELECT 1 FROM articles WHERE source_id = ? LIMIT 1",
+                              [source_id]).fetchone() is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import hashlib
 import hmac
+import json
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -348,3 +349,27 @@ def test_ops_notices_survive_a_dead_webhook_and_reach_email(
     assert (got["type"], got["state"], got["source"]) == ("source_health", "failing", "medinews")
     message = email.message_from_bytes(sink.messages[0], policy=policy.default)
     assert "메디인뉴스 is failing" in str(message["Subject"])
+
+
+def test_console_channel_needs_no_secret_and_writes_a_log_line_and_a_json_line(
+        tmp_path: Path, outlet: OutletServer) -> None:
+    config = configure(tmp_path, outlet, '\n[[channels]]\nid = "console"\nkind = "console"\n',
+                       ["console"])
+    done = run_cli("--config", str(config), "crawl", "-v")
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "medradar-alerts.jsonl").read_text("utf-8").splitlines()
+    urls = [a["article"]["url"] for line in lines for a in json.loads(line)["alerts"]]
+    assert urls and len(urls) == len(set(urls)) == matches(config)
+    logged = [line for line in done.stderr.splitlines() if "alert [wonju]" in line]
+    assert len(logged) == len(urls), done.stderr[-2000:]
+
+
+def test_the_built_in_config_alerts_out_of_the_box() -> None:
+    from monitor.config import load_config
+
+    config = load_config(None)
+    assert [c.kind for c in config.channels] == ["console"]
+    ids = {r.id for r in config.rules}
+    assert {"device-cluster", "kmedi-complex", "kmedihub", "wonju-devices", "pangyo-seongnam",
+            "songdo-bio", "mfds-devices"} <= ids
+    assert all(r.channels == ["console"] for r in config.rules)

@@ -141,3 +141,26 @@ def test_sources_command_shows_errors(bad_crawl: dict[str, Any]) -> None:
     assert done.returncode == 0
     line = next(line for line in done.stdout.splitlines() if "broken" in line)
     assert "HTTP 404" in line or "no article body" in line or "malformed" in line
+
+
+def test_unreachable_outlets_fail_fast_in_one_warning_line_each(tmp_path: Path) -> None:
+    """Offline: a host that does not resolve and one that refuses are one line each, no
+    traceback, and the unresolvable one sends no request at all (no retries)."""
+    config = tmp_path / "m.toml"
+    config.write_text(
+        '[archive]\npath = "archive.db"\n[crawl]\ndelay = 1\nretries = 1\nretry_backoff = 0\n'
+        '[[sources]]\nid = "nodns"\nname = "없는 매체"\nkind = "ndsoft"\n'
+        'url = "https://www.medradar-test.invalid"\n'
+        '[[sources]]\nid = "refused"\nname = "닫힌 매체"\nkind = "rss"\n'
+        'feeds = ["http://127.0.0.1:9/rss"]\n', "utf-8")
+    done = run_cli("--config", str(config), "crawl", "-v")
+    output = done.stdout + done.stderr
+    assert "Traceback" not in output, output[-3000:]
+    warnings = [line for line in done.stderr.splitlines() if "WARNING" in line]
+    by_source = {s: [w for w in warnings if f"[{s}]" in w] for s in ("nodns", "refused")}
+    assert all(len(lines) == 1 for lines in by_source.values()), by_source
+    assert "host name does not resolve (www.medradar-test.invalid)" in by_source["nodns"][0]
+    rows = archive_rows(config, "SELECT source_id, status, errors, pages FROM crawl_runs "
+                                "ORDER BY source_id")
+    nodns = next(r for r in rows if r["source_id"] == "nodns")
+    assert (nodns["status"], nodns["errors"], nodns["pages"]) == ("failed", 1, 0), nodns

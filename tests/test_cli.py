@@ -39,6 +39,9 @@ def test_init_writes_a_starter_that_loads(tmp_path: Path, cli: Cli) -> None:
     listed = cli("--config", str(tmp_path / "medradar.toml"), "sources", "--json")
     assert listed.returncode == 0, listed.stderr
     assert {row["id"] for row in json.loads(listed.stdout)} == {"bosa", "kormedi"}
+    starter = (tmp_path / "medradar.toml").read_text("utf-8")
+    assert 'kind = "console"' in starter, "the starter alerts out of the box"
+    assert '# kind = "slack"' in starter and '# kind = "email"' in starter, "stubs to fill in"
 
 
 def test_init_refuses_to_overwrite(tmp_path: Path, cli: Cli) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import trafilatura
 
-from crawler.extract import decode_html, extract_article
+from crawler.extract import decode_html, explain_article, extract_article
 from tests.support.quality import SCORES, GoldPage, bigram_f1, gold_pages
 
 F1_FLOOR = 0.97
@@ -51,3 +51,27 @@ def test_mean_f1_meets_the_floor() -> None:
         article = extract_article(page_bytes(page), ORIGIN.decode() + str(page.gold["url_path"]))
         scores.append(bigram_f1(article.body, str(page.gold["body"]))[2])
     assert sum(scores) / len(scores) >= MEAN_FLOOR
+
+
+def scores() -> list[tuple[GoldPage, tuple[float, float, float], tuple[float, float, float], str]]:
+    """(page, medradar P/R/F1, plain trafilatura P/R/F1, winning candidate) for every page."""
+    rows = []
+    for page in PAGES:
+        body = page_bytes(page)
+        article, why = explain_article(body, ORIGIN.decode() + str(page.gold["url_path"]))
+        gold = str(page.gold["body"])
+        plain = trafilatura.extract(decode_html(body)) or ""
+        rows.append((page, bigram_f1(article.body, gold), bigram_f1(plain, gold), why.chosen))
+    return rows
+
+
+def test_the_real_page_gates_hold_on_the_fixtures() -> None:
+    rows = scores()
+    lost = [p.id for p, ours, plain, _ in rows if plain[2] >= 0.9 and ours[2] < 0.5]
+    assert not lost, f"pages plain trafilatura gets and medradar loses: {lost}"
+    mean = [sum(r[i][k] for r in rows) / len(rows) for i in (1, 2) for k in (1, 2)]
+    ours_recall, ours_f1, plain_recall, plain_f1 = mean
+    assert ours_recall >= plain_recall, (ours_recall, plain_recall)
+    assert ours_f1 >= plain_f1 + 0.02, (ours_f1, plain_f1)
+    script = [ours[2] for _, ours, _, chosen in rows if chosen.startswith("script")]
+    assert len(script) >= 3 and sum(script) / len(script) >= 0.80, script

@@ -62,8 +62,8 @@ def test_table_shows_each_source_and_the_summary(tmp_path: Path, cli: Cli) -> No
     assert rows["bosa"][0] == "ok" and rows["bosa"][1].endswith(" ok")
     assert rows["bosa"][3] == "2"
     assert rows["kormedi"][0] == "failing" and rows["kormedi"][1].endswith(" failed")
-    assert rows["kormedi"][4].endswith("connection refused (https://kormedi.com/feed)")
-    assert rows["later (off)"] == ["unknown", "never", "-", "0", ""]
+    assert rows["kormedi"][5].endswith("connection refused (https://kormedi.com/feed)")
+    assert rows["later (off)"] == ["unknown", "never", "-", "0", "", ""]
     summary = done.stdout.split("┘\n", 1)[1].splitlines()
     assert summary == [
         "daemon:  not running (no daemon has run on this archive)",

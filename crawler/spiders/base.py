@@ -15,15 +15,18 @@ import feedparser
 import scrapy
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from alerts.hook import matching_hook
 from crawler.clean import unescape
 from crawler.dates import parse_date
+from crawler.failures import HOST_UNRESOLVED, UNRESOLVED
 from crawler.items import PageItem
 from crawler.recorder import RunRecorder, shared_archive
 from crawler.settings import settings_for
@@ -31,6 +34,8 @@ from crawler.urls import clean_url, ndsoft_short, url_key
 from monitor.config import Config, SourceConfig, load_config
 
 _BENIGN_FEED_ERRORS = ("CharacterEncodingOverride", "NonXMLContentType")
+# How deep into a list any walk goes: a backlog reaches back at most this many list pages.
+MAX_LIST_DEPTH = 100
 _PAGE_PARAMS = ("page", "pg", "p", "PAGE", "pageNo", "cpage")
 
 
@@ -51,9 +56,20 @@ def describe_failure(failure: Failure) -> tuple[str, str]:
         return "network", f"timed out ({text})"
     if name == "CancelledError" or "maxsize" in text.lower() or "max size" in text.lower():
         return "content", "page larger than the download size limit (crawl.max_page_bytes)"
-    if isinstance(exc, DNSLookupError):
-        return "network", f"DNS lookup failed ({text})"
+    if isinstance(exc, UNRESOLVED):
+        return "network", f"host name does not resolve ({text})"
     return "network", f"{name}: {text}"
+
+
+async def _resolves(host: str) -> bool:
+    """Whether a host name resolves (through the crawl's own caching resolver)."""
+    from twisted.internet import reactor
+
+    try:
+        await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - any resolver failure means "not reachable"
+        return not isinstance(exc, UNRESOLVED)
+    return True
 
 
 def crawl_config(settings: BaseSettings) -> Config:
@@ -76,6 +92,7 @@ class ArticleSpider(scrapy.Spider):
         self.source_id = source
         self.requested: set[str] = set()
         self.new_requests = 0
+        self.archived_before: set[str] = set()  # where a backlog walk ends (list_walks)
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -92,10 +109,11 @@ class ArticleSpider(scrapy.Spider):
         if spider.source.kind != cls.name:
             raise ValueError(f"source {spider.source_id!r} is kind {spider.source.kind!r}, "
                              f"not {cls.name!r}")
-        archive = shared_archive(config.archive_path)
+        archive = shared_archive(config.archive_path, config.archive.options())
         hooks = (matching_hook(config.rules),) if config.rules else ()
         spider.run = RunRecorder(archive, spider.source.model_dump(), hooks,
                                  config.stories.window_delta)
+        spider.run.on_fault = lambda _fault: spider.stop_on_fault(crawler)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider._response, signal=signals.response_received)
@@ -114,10 +132,31 @@ class ArticleSpider(scrapy.Spider):
         if spider is self:
             self.run.counts.pages += 1
 
+    def stop_on_fault(self, crawler: Crawler) -> None:
+        """The archive refuses writes: stop this source's crawl (other sources go on)."""
+        if crawler.engine is not None and crawler.engine.running:
+            deferred_from_coro(crawler.engine.close_spider_async(reason="archive_unavailable"))
+
     async def start(self) -> Any:
-        """Yield the first requests of this source (feeds, list pages or sitemaps)."""
-        for request in self.start_requests_for():
-            yield request
+        """Yield the first requests of this source (feeds, list pages or sitemaps).
+
+        Each host is resolved first: one whose name does not resolve fails the crawl at once,
+        in one line, instead of once per entry page after the politeness delay.
+        """
+        if self.run.fault is not None:
+            return  # the run could not even be recorded: crawl nothing, lose nothing
+        requests = list(self.start_requests_for())
+        dead = set()
+        for host in dict.fromkeys(urlsplit(r.url).hostname or "" for r in requests):
+            if host and not await _resolves(host):
+                dead.add(host)
+                self.run.counts.entry_errors += 1
+                self.run.counts.complete = False
+                self.run.error("network", f"host name does not resolve ({host})",
+                               next(r.url for r in requests if urlsplit(r.url).hostname == host))
+        for request in requests:
+            if urlsplit(request.url).hostname not in dead:
+                yield request
 
     def start_requests_for(self) -> Iterable[Request]:
         """Return the family's first requests."""
@@ -126,23 +165,32 @@ class ArticleSpider(scrapy.Spider):
     # -- articles ---------------------------------------------------------------------------
 
     def follow_article(self, url: str, hints: dict[str, Any] | None = None,
-                       base: str | None = None) -> tuple[Request | None, bool]:
-        """Return (request or None, is the article new to the archive) for an article link."""
+                       base: str | None = None, backlog: bool = False
+                       ) -> tuple[Request | None, bool]:
+        """Return (request or None, is the article new to the archive) for an article link.
+
+        Past the source's max_articles the link is counted as left for a later crawl.
+        Backlog links wait behind the fresh ones (a capped run brings the newest news first).
+        """
         url = ndsoft_short(clean_url(url, base))
         key = url_key(url)
         self.run.counts.links_found += 1
+        if key in self.requested:
+            return None, True  # new to the archive before this run (stored since, maybe)
         # An archived article is fetched again only when its feed item or sitemap entry says it
         # changed after we stored it; the new version is kept, the old one in article_versions.
         if self.run.is_known(key) and not self.run.announces_update(
                 key, (hints or {}).get("updated_at")):
             return None, False
-        if key in self.requested or self.new_requests >= self.source.max_articles:
+        if self.new_requests >= self.source.max_articles:
+            self.run.refuse()
             return None, True
         self.requested.add(key)
         self.new_requests += 1
         # dont_filter: dedupe is ours (self.requested); Scrapy's filter would silently swallow
         # a redirect loop back to the same URL instead of reporting it.
-        request = Request(url, callback=self.parse_article, errback=self.on_error, priority=10,
+        request = Request(url, callback=self.parse_article, errback=self.on_error,
+                          priority=5 if backlog else 10,
                           meta={"hints": hints or {}, "kind": "article"}, dont_filter=True)
         return request, True
 
@@ -178,6 +226,9 @@ class ArticleSpider(scrapy.Spider):
             self.run.counts.complete = False
         url = request.url if request else None
         self.run.error(kind, f"{what}: {message}", url)
+        if isinstance(failure.value, UNRESOLVED):
+            # The host will not resolve for the rest of this crawl: stop now (one line).
+            raise CloseSpider(HOST_UNRESOLVED)
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -211,10 +262,16 @@ class ArticleSpider(scrapy.Spider):
         elif not parsed.entries:
             self.run.error("feed", "feed has no items", response.url)
             self.run.counts.entry_errors += 1
+        new = 0
         for entry in parsed.entries:
-            yield from self._follow_entry(entry, response.url)
+            for request, is_new in self._follow_entry(entry, response.url):
+                new += is_new
+                if request:
+                    yield request
+        if len(parsed.entries) > 1 and new == len(parsed.entries):
+            self.run.feed_gap = max(self.run.feed_gap, new)  # the feed cannot show what it dropped
 
-    def _follow_entry(self, entry: Any, feed_url: str) -> Iterator[Request]:
+    def _follow_entry(self, entry: Any, feed_url: str) -> Iterator[tuple[Request | None, bool]]:
         title = unescape(str(entry.get("title", ""))).strip()
         link = entry.get("link") or next(
             (ln.get("href") for ln in entry.get("links", []) if ln.get("href")), None)
@@ -232,23 +289,43 @@ class ArticleSpider(scrapy.Spider):
         hints = {"title": title, "author": entry.get("author"), "published_at": published,
                  "published_from": "feed",
                  "updated_at": updated if updated and updated != published else None}
-        request, _ = self.follow_article(link, hints, base=feed_url)
-        if request:
-            yield request
+        yield self.follow_article(link, hints, base=feed_url)
 
     # -- list pages -------------------------------------------------------------------------
 
-    def list_request(self, url: str, page: int = 1) -> Request:
-        """Return a request for a list page."""
+    def list_request(self, url: str, page: int = 1, walk: str = "fresh",
+                     walked: int = 1) -> Request:
+        """Return a request for a list page: of the fresh walk from page 1, or of the backlog
+        walk resuming where an earlier crawl stopped (it waits behind the fresh walk)."""
         return Request(url, callback=self.parse_list, errback=self.on_error, dont_filter=True,
-                       cb_kwargs={"page": page}, meta={"kind": "list"})
+                       priority=-5 if walk == "backlog" else 0,
+                       cb_kwargs={"page": page, "walk": walk, "walked": walked},
+                       meta={"kind": "list"})
+
+    def list_walks(self, urls: list[str]) -> list[Request]:
+        """The fresh walks from the configured list pages, and the backlog walk if one is open."""
+        requests = [self.list_request(url) for url in urls]
+        frontier = self.run.frontier
+        if urls and frontier is not None and frontier["url"]:
+            self.archived_before = self.run.archived_before_backlog()
+            requests.append(self.list_request(str(frontier["url"]), int(frontier["page"] or 1),
+                                              walk="backlog"))
+        return requests
 
     def list_links(self, response: TextResponse) -> list[str]:
         """Return the article links of a list page (family-specific)."""
         raise NotImplementedError
 
-    def parse_list(self, response: Response, page: int = 1) -> Iterator[Request]:
-        """Follow new article links; walk to the next page only while a page has something new."""
+    def parse_list(self, response: Response, page: int = 1, walk: str = "fresh",
+                   walked: int = 1) -> Iterator[Request]:
+        """Follow new article links and decide where the walk goes next (docs/backlog.md).
+
+        The fresh walk goes on while a page has something new; a page of new links only,
+        when the archive already holds the source's articles, sends it past max_pages until it
+        reaches one (a burst, or downtime). The backlog walk resumes an earlier crawl's stop
+        and goes on to the articles archived before the backlog began, or the list's end.
+        A walk stopped by max_articles or its page budget leaves a frontier for the next crawl.
+        """
         if not isinstance(response, TextResponse):
             self.run.error("content", "list page is not HTML", response.url)
             self.run.counts.entry_errors += 1
@@ -260,17 +337,39 @@ class ArticleSpider(scrapy.Spider):
             self.run.error("layout", "list page has no article links (layout change?)",
                            response.url)
             return
-        fresh = False
+        new, refused, floor = 0, self.run.refused, False
         for link in links:
-            request, new = self.follow_article(link, base=response.url)
-            fresh = fresh or new
+            if walk == "backlog" and url_key(ndsoft_short(clean_url(link, response.url))) \
+                    in self.archived_before:
+                floor = True  # the backlog ends here: older articles were archived before it
+                continue
+            request, is_new = self.follow_article(link, base=response.url,
+                                                  backlog=walk == "backlog")
+            new += is_new
             if request:
                 yield request
-        if page >= self.source.max_pages or not (fresh or self.run.resume):
+        beyond = 0 if floor else max(last_page_number(response, page) - page, 0) * len(links)
+        if self.run.refused > refused:
+            self.run.stop_walk(response.url, page, "max_articles",
+                               self.run.refused - refused + beyond)
+            return
+        if walk == "backlog" and floor:
+            self.run.backlog_closed = True
+            return
+        if walk == "fresh" and not new and not self.run.resume:
+            self.run.reached_known = True
             return
         next_url = next_page_url(response, page)
-        if next_url:
-            yield self.list_request(next_url, page + 1)
+        if not next_url or page >= MAX_LIST_DEPTH:
+            self.run.backlog_closed = walk == "backlog" or not self.run.watermark
+            return
+        gap = walk == "fresh" and self.run.watermark and new == len(links)
+        if walked >= (MAX_LIST_DEPTH if gap else self.source.max_pages):
+            self.run.stop_walk(next_url, page + 1, "max_pages", max(beyond, len(links)))
+            return
+        if walk == "backlog" or gap:
+            self.run.walk_progress(next_url, page + 1)
+        yield self.list_request(next_url, page + 1, walk, walked + 1)
 
 
 def with_page(url: str, page: int) -> str:
@@ -285,6 +384,20 @@ def with_page(url: str, page: int) -> str:
 def _same(a: str, b: str) -> bool:
     pa, pb = urlsplit(a), urlsplit(b)
     return (pa.path, sorted(parse_qsl(pa.query))) == (pb.path, sorted(parse_qsl(pb.query)))
+
+
+def last_page_number(response: TextResponse, page: int) -> int:
+    """The highest page number the list's pagination links show (a backlog estimate)."""
+    last = page
+    base = urlsplit(response.url).path
+    for href in response.css("a::attr(href)").getall():
+        parts = urlsplit(response.urljoin(href.strip()))
+        if parts.path != base:
+            continue
+        for name, value in parse_qsl(parts.query):
+            if name in _PAGE_PARAMS and value.isdigit():
+                last = max(last, int(value))
+    return last
 
 
 def next_page_url(response: TextResponse, page: int) -> str | None:

@@ -18,7 +18,7 @@ class ListingSpider(ArticleSpider):
 
     def start_requests_for(self) -> Iterable[Request]:
         """One request per configured list page."""
-        return [self.list_request(url) for url in self.source.start_urls]
+        return self.list_walks(list(self.source.start_urls))
 
     def list_links(self, response: TextResponse) -> list[str]:
         """Every link on the page whose absolute URL matches the article pattern."""

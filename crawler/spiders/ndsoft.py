@@ -28,7 +28,7 @@ class NdsoftSpider(ArticleSpider):
         """The feed (or the configured feeds) and list page 1."""
         entries = entries_of(self.source)
         return ([self.feed_request(url) for url in entries.feeds]
-                + [self.list_request(url) for url in entries.lists])
+                + self.list_walks(list(entries.lists)))
 
     def list_links(self, response: TextResponse) -> list[str]:
         """articleView links inside the main list container, one per idxno, page order."""
