@@ -221,6 +221,7 @@ def m004_backlog(db: Database) -> None:
     )
 
 
+@migrations()
 def m005_stories(db: Database) -> None:
     """Stories (syndicated copies grouped), their LSH bands, per-story alerts, article versions."""
     db.execute(
