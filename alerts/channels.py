@@ -29,6 +29,7 @@ from alerts.render import (
     render_teams,
     render_webhook,
     sign,
+    story_label,
 )
 from crawler.backoff import retry_after_seconds
 from monitor.config import ChannelConfig
@@ -120,8 +121,9 @@ def send(channel: ChannelConfig, alerts: Sequence[Alert], digest: str | None, ti
     """
     if channel.kind == "console":
         for alert in alerts:
-            logger.info("alert [%s] %s — %s %s", alert.rule_id, alert.title, alert.source_name,
-                        alert.url)
+            story = story_label(alert)
+            logger.info("alert [%s] %s — %s %s%s", alert.rule_id, alert.title,
+                        alert.source_name, alert.url, f" ({story})" if story else "")
         write_console(channel, render_webhook(alerts, now_kst(), digest=digest is not None),
                       folder)
     elif channel.kind == "email":

@@ -10,8 +10,8 @@ from apscheduler.triggers.cron import CronTrigger
 from alerts.match import CompiledRule, RuleSet, prepare
 from alerts.rules import parse_rule
 from monitor.config import RuleConfig
-from storage.alerts import record_match
-from storage.articles import NewArticle, StoredHook
+from storage.alerts import record_match, story_of
+from storage.articles import NewArticle, Previous, StoredHook
 from storage.db import Archive
 from storage.normalize import KST
 
@@ -41,19 +41,33 @@ def compile_rules(rules: Sequence[RuleConfig]) -> RuleSet:
 
 
 def matching_hook(rules: Sequence[RuleConfig]) -> StoredHook:
-    """Return a storage hook that records matches and pending deliveries for new articles."""
+    """Return a storage hook that records matches and pending deliveries for new articles.
+
+    A per-story rule queues its deliveries under the article's story, so only the first
+    matching copy of a story alerts (storage.alerts.record_match). An updated article alerts
+    only for the rules its new version matches and its earlier version did not.
+    """
     ruleset = compile_rules(rules)
     by_id = {rule.id: rule for rule in rules}
 
-    def on_stored(archive: Archive, article_id: int, article: NewArticle) -> None:
+    def on_stored(archive: Archive, article_id: int, article: NewArticle,
+                  previous: Previous | None = None) -> None:
         now = datetime.now(KST)
         matched = ruleset.match(prepare(title=article.title, body=article.body))
+        if previous is not None and matched:
+            before = ruleset.match(prepare(title=previous.title, body=previous.body))
+            matched = {rule_id: terms for rule_id, terms in matched.items()
+                       if rule_id not in before}
+        if not matched:
+            return
+        story_id = story_of(archive, article_id)
         for rule_id, terms in matched.items():
             rule = by_id[rule_id]
             if not wants(rule, article, now):
                 continue
             due = digest_due(rule.digest, now)
             record_match(archive, rule.id, article_id, terms,
-                         [(channel, rule.digest, due) for channel in rule.channels])
+                         [(channel, rule.digest, due) for channel in rule.channels],
+                         story_id=story_id if rule.per_story else None)
 
     return on_stored

@@ -13,7 +13,7 @@ import httpx
 
 from alerts.channels import send
 from alerts.errors import DeliveryError
-from alerts.render import Alert
+from alerts.render import Alert, collapse_stories
 from crawler.backoff import backoff_delay
 from monitor.config import Config, parse_duration
 from storage.alerts import claim_due, mark_failed, mark_retry, mark_sent
@@ -45,12 +45,15 @@ def to_alert(row: dict[str, Any], config: Config) -> Alert:
     rule = config.rule(row["rule_id"])
     terms = tuple(json.loads(row["terms"] or "[]"))
     source = next((s for s in config.sources if s.id == row["source_id"]), None)
+    names = {s.id: s.name for s in config.sources}
+    outlets = tuple(names.get(i, i) for i in json.loads(row.get("story_sources") or "[]"))
     return Alert(
         rule_id=row["rule_id"], rule_name=(rule.name or rule.id) if rule else row["rule_id"],
         article_id=row["article_id"], title=row["title"], url=row["url"],
         source_id=row["source_id"], source_name=source.name if source else row["source_id"],
         published_at=row["published_at"], author=row["author"],
         snippet=snippet(row["body"], [squash(t) for t in terms]), terms=terms,
+        story_id=row.get("article_story"), outlets=outlets,
     )
 
 
@@ -115,9 +118,11 @@ def _deliver_group(archive: Archive, config: Config, group: list[dict[str, Any]]
         report.failed += len(ids)
         return
     digest = None if group[0]["digest"] == "immediate" else "medradar 다이제스트"
+    alerts = [to_alert(row, config) for row in group]
+    if digest:  # one entry per story; its other copies show as "also reported by"
+        alerts = collapse_stories(alerts, [row.get("story_id") is not None for row in group])
     try:
-        sender(channel, [to_alert(row, config) for row in group], digest,
-               config.alerts.timeout, ",".join(map(str, ids)))
+        sender(channel, alerts, digest, config.alerts.timeout, ",".join(map(str, ids)))
     except DeliveryError as exc:
         report.errors.append(str(exc))
         status, error, due = after_failure(

@@ -14,7 +14,7 @@ import html
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from email.header import Header
 from email.message import EmailMessage
 from email.policy import EmailPolicy
@@ -42,6 +42,60 @@ class Alert:
     author: str | None
     snippet: str
     terms: tuple[str, ...]
+    story_id: int | None = None
+    outlets: tuple[str, ...] = ()  # every outlet of the story so far (names), first reporter first
+
+    @property
+    def outlet_count(self) -> int:
+        """How many outlets have reported the story so far (at least this alert's own)."""
+        return max(len(self.outlets), 1)
+
+    @property
+    def others(self) -> tuple[str, ...]:
+        """The story's other outlets: everyone but this alert's own."""
+        return tuple(name for name in self.outlets if name != self.source_name)
+
+
+ALSO_SHOWN = 2  # outlets named in "also reported by"; the rest are counted
+
+
+def also_reported(alert: Alert) -> str:
+    """``also reported by 의학신문, 메디파나뉴스 (+3)``, or "" when no other outlet has it."""
+    others = alert.others
+    if not others:
+        return ""
+    more = f" (+{len(others) - ALSO_SHOWN})" if len(others) > ALSO_SHOWN else ""
+    return f"also reported by {', '.join(others[:ALSO_SHOWN])}{more}"
+
+
+def story_label(alert: Alert) -> str:
+    """``스토리 #12 · 매체 3곳``: the story id and its outlets so far ("" without a story)."""
+    if alert.story_id is None:
+        return ""
+    return f"스토리 #{alert.story_id} · 매체 {alert.outlet_count}곳"
+
+
+def collapse_stories(alerts: Sequence[Alert],
+                     per_story: Sequence[bool] | None = None) -> list[Alert]:
+    """A digest lists a story once: alerts of one story merge (rules and terms joined).
+
+    ``per_story`` says, alert by alert, whether it may merge (False: a rule that wants every
+    copy); by default every alert with a story may.
+    """
+    merged: dict[object, Alert] = {}
+    for index, alert in enumerate(alerts):
+        mergeable = alert.story_id is not None and (per_story is None or per_story[index])
+        key: object = alert.story_id if mergeable else ("article", index)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = alert
+            continue
+        names = [n for n in (first.rule_name or first.rule_id).split(", ") if n]
+        name = alert.rule_name or alert.rule_id
+        merged[key] = replace(
+            first, rule_name=", ".join([*names, name] if name not in names else names),
+            terms=tuple(dict.fromkeys([*first.terms, *alert.terms])))
+    return list(merged.values())
 
 
 def one_line(text: str) -> str:
@@ -88,13 +142,16 @@ def render_slack(alerts: Sequence[Alert], digest_title: str | None = None) -> di
     for alert in alerts:
         title = slack_escape(one_line(alert.title))
         snippet = _mark(one_line(alert.snippet), alert.terms, "*", "*", slack_escape)
+        also = also_reported(alert)
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": (
             f"*<{_slack_url(alert.url)}|{title}>*\n"
             f"{slack_escape(alert.source_name)} · {kst_label(alert.published_at)}\n{snippet}"
+            + (f"\n_{slack_escape(also)}_" if also else "")
         )[:3000]}})
+        story = story_label(alert)
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": (
             f"규칙 {slack_escape(alert.rule_name or alert.rule_id)} · "
-            f"{slack_escape(', '.join(alert.terms))}")}]})
+            f"{slack_escape(', '.join(alert.terms))}" + (f" · {story}" if story else ""))}]})
     fallback = digest_title or (alerts[0].title if alerts else "medradar")
     return {"text": one_line(fallback)[:300], "blocks": blocks[:50]}
 
@@ -111,7 +168,9 @@ def render_webhook(alerts: Sequence[Alert], sent_at: str,
         "alerts": [
             {"rule": {"id": a.rule_id, "name": a.rule_name}, "matched_terms": list(a.terms),
              "article": {k: v for k, v in asdict(a).items()
-                         if k not in ("rule_id", "rule_name", "terms")}}
+                         if k not in ("rule_id", "rule_name", "terms", "story_id", "outlets")},
+             "story": {"id": a.story_id, "outlets": a.outlet_count,
+                       "also_reported_by": list(a.others)}}
             for a in alerts
         ],
     }
@@ -142,11 +201,15 @@ def render_teams(alerts: Sequence[Alert], digest_title: str | None = None) -> di
              "text": f"[{_md_escape(one_line(alert.title))}]({_md_url(alert.url)})",
              "weight": "Bolder", "wrap": True},
             {"type": "TextBlock", "isSubtle": True, "wrap": True, "spacing": "None",
-             "text": f"{alert.source_name} · {kst_label(alert.published_at)} · "
-                     f"규칙 {alert.rule_name or alert.rule_id}"},
+             "text": " · ".join(filter(None, [
+                 alert.source_name, kst_label(alert.published_at),
+                 f"규칙 {alert.rule_name or alert.rule_id}", story_label(alert)]))},
             {"type": "TextBlock", "wrap": True,
              "text": _mark(one_line(alert.snippet), alert.terms, "**", "**", _md_escape)},
         ]
+        if alert.others:
+            body.append({"type": "TextBlock", "isSubtle": True, "wrap": True,
+                         "text": _md_escape(also_reported(alert))})
     card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
             "type": "AdaptiveCard", "version": "1.4", "body": body}
     return {"type": "message", "attachments": [
@@ -168,9 +231,12 @@ def render_discord(alerts: Sequence[Alert], digest_title: str | None = None) -> 
     embeds = [{
         "title": one_line(alert.title)[:256],
         "url": alert.url,
-        "description": _mark(one_line(alert.snippet), alert.terms, "**", "**",
-                             _md_escape)[:4000],
-        "footer": {"text": f"{alert.source_name} · 규칙 {alert.rule_name or alert.rule_id}"[:2048]},
+        "description": (_mark(one_line(alert.snippet), alert.terms, "**", "**", _md_escape)
+                        + (f"\n*{_md_escape(also_reported(alert))}*" if alert.others
+                           else ""))[:4000],
+        "footer": {"text": " · ".join(filter(None, [
+            alert.source_name, f"규칙 {alert.rule_name or alert.rule_id}",
+            story_label(alert)]))[:2048]},
         **({"timestamp": alert.published_at} if alert.published_at else {}),
     } for alert in alerts[:10]]
     content = _md_escape(one_line(digest_title))[:2000] if digest_title else None
@@ -245,13 +311,16 @@ def render_email(alerts: Sequence[Alert], sender: str, recipients: Sequence[str]
         text_lines += [f"■ {rule} ({len(items)}건)", ""]
         html_parts.append(f"<h3>{html.escape(rule)} ({len(items)}건)</h3><ul>")
         for a in items:
-            text_lines += [one_line(a.title), f"  {a.source_name} · {kst_label(a.published_at)}",
+            where = " · ".join(filter(None, [a.source_name, kst_label(a.published_at),
+                                             story_label(a)]))
+            also = also_reported(a)
+            text_lines += [one_line(a.title), f"  {where}", *([f"  {also}"] if also else []),
                            f"  {a.url}", f"  {one_line(a.snippet)}", ""]
             snippet = _mark(one_line(a.snippet), a.terms, "<b>", "</b>", html.escape)
             html_parts.append(
                 f'<li><a href="{html.escape(a.url, quote=True)}">'
-                f"{html.escape(one_line(a.title))}</a><br><small>"
-                f"{html.escape(a.source_name)} · {kst_label(a.published_at)}</small>"
+                f"{html.escape(one_line(a.title))}</a><br><small>{html.escape(where)}"
+                + (f"<br>{html.escape(also)}" if also else "") + "</small>"
                 f"<br>{snippet}</li>")
         html_parts.append("</ul>")
     html_parts.append("</body></html>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from storage.articles import (
     known_url_keys,
     store_articles,
     url_keys_before,
+    version_time,
 )
 from storage.runs import (
     RunCounts,
@@ -39,6 +41,7 @@ from storage.runs import (
     start_run,
     sync_sources,
 )
+from storage.stories import DEFAULT_WINDOW
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -76,7 +79,7 @@ class RunRecorder:
     """Records one source's crawl run and answers 'is this URL already archived?'."""
 
     def __init__(self, archive: Archive, source: dict[str, Any],
-                 hooks: tuple[StoredHook, ...] = ()) -> None:
+                 hooks: tuple[StoredHook, ...] = (), window: timedelta = DEFAULT_WINDOW) -> None:
         self.archive = archive
         self.source_id = str(source["id"])
         # The archive refused a write (locked past the patience, disk full, read-only): the
@@ -92,6 +95,7 @@ class RunRecorder:
         shared = _KNOWN.get(archive.path.resolve())
         self.known = shared if shared is not None else known_url_keys(archive)
         self.hooks = hooks
+        self.window = window  # stories: how far back a copy looks for its story
         self.pending_feeds: dict[str, tuple[str | None, str | None]] = {}
         self.article_errors = 0
         self.article_pages = 0
@@ -151,6 +155,13 @@ class RunRecorder:
         """Tell whether a URL key is already in the archive."""
         return key in self.known
 
+    def announces_update(self, key: str, updated_at: str | None) -> bool:
+        """Tell whether a feed or sitemap says an archived article changed since we stored it."""
+        if not updated_at:
+            return False
+        stored = version_time(self.archive, key)
+        return stored is not None and updated_at > stored
+
     def error(self, kind: str, message: str, url: str | None = None) -> None:
         """Record an error of this run; the crawl goes on."""
         self.counts.errors += 1
@@ -167,7 +178,7 @@ class RunRecorder:
     def store(self, articles: list[NewArticle]) -> list[StoreResult]:
         """Store extracted articles in one transaction and count them as new or duplicate."""
         try:
-            results = store_articles(self.archive, articles, self.hooks)
+            results = store_articles(self.archive, articles, self.hooks, self.window)
         except ArchiveUnavailable as fault:
             self.note_fault(fault)
             raise

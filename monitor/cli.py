@@ -305,10 +305,13 @@ def parse_when(value: str | None) -> str | None:
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
+@click.option("--stories", "by_story", is_flag=True,
+              help="One row per story (its first matching copy), with its outlets.")
 @config_option
 @click.pass_context
 def search(ctx: click.Context, query: str, since: str | None, until: str | None,
-           sources: tuple[str, ...], limit: int, fmt: str, config_path: str | None) -> None:
+           sources: tuple[str, ...], limit: int, fmt: str, by_story: bool,
+           config_path: str | None) -> None:
     """Search the archive (Korean-aware: spacing variants, 2-syllable terms)."""
     from storage.search import QueryError, parse_query, search_articles, snippet
 
@@ -321,25 +324,68 @@ def search(ctx: click.Context, query: str, since: str | None, until: str | None,
         fail(str(exc))
     with archive_of(config) as archive:
         rows = search_articles(archive, parsed, parse_when(since), parse_when(until),
-                               list(sources) or None, limit)
+                               list(sources) or None, limit, by_story=by_story)
+    fields = ["id", "source_id", "published_at", "title", "url", "author", "snippet"]
+    if by_story:
+        fields += ["story_id", "story_articles", "outlets"]
     for row in rows:
         row["snippet"] = snippet(row.pop("body"), parsed.terms)
+        if by_story:
+            row["outlets"] = row.pop("source_ids")  # source ids, in order of arrival
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["id", "source_id", "published_at", "title",
-                                                    "url", "author", "snippet"])
+        writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows([{**row, "outlets": " ".join(row["outlets"])} if by_story else row
+                          for row in rows])
         click.echo(buffer.getvalue(), nl=False)
     else:
         table = Table("published", "source", "title", "snippet", show_lines=False)
+        if by_story:
+            table.add_column("outlets")
         for row in rows:
-            table.add_row((row["published_at"] or "")[:16].replace("T", " "), row["source_id"],
-                          f"[link={row['url']}]{row['title']}[/link]", row["snippet"])
+            cells = [(row["published_at"] or "")[:16].replace("T", " "), row["source_id"],
+                     f"[link={row['url']}]{row['title']}[/link]", row["snippet"]]
+            names = {s.id: s.name for s in config.sources}
+            outlets = ", ".join(names.get(i, i) for i in row["outlets"]) if by_story else ""
+            table.add_row(*cells, *([outlets] if by_story else []))
         out.print(table)
-        err.print(f"{len(rows)} result(s)")
+        err.print(f"{len(rows)} {'story(ies)' if by_story else 'result(s)'}")
+
+
+@main.command()
+@click.option("--since", default="7d", show_default=True,
+              help="First seen at or after: 7d, 12h, 2026-11-01 or ISO time.")
+@click.option("--min-outlets", default=1, show_default=True, type=click.IntRange(1, 1000),
+              help="Only stories reported by at least this many outlets.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON, with each story's articles.")
+@config_option
+@click.pass_context
+def stories(ctx: click.Context, since: str, min_outlets: int, limit: int, as_json: bool,
+            config_path: str | None) -> None:
+    """List stories (copies of one release across outlets) with their outlets, newest first."""
+    from storage.stories import list_stories, story_members
+
+    config = get_config(ctx, config_path)
+    names = {s.id: s.name for s in config.sources}
+    with archive_of(config) as archive:
+        rows = list_stories(archive, parse_when(since), min_outlets, limit)
+        members = story_members(archive, [row["id"] for row in rows]) if as_json else {}
+    if as_json:
+        for row in rows:
+            row["articles"] = members.get(row["id"], [])
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table("story", "first seen", "articles", "outlets", "title")
+    for row in rows:
+        table.add_row(str(row["id"]), row["first_seen"][:16].replace("T", " "),
+                      str(row["members"]),
+                      ", ".join(names.get(s, s) for s in row["source_ids"]), row["title"])
+    out.print(table)
+    err.print(f"{len(rows)} story(ies) first seen since {since}")
 
 
 @main.command()

@@ -191,6 +191,7 @@ class RuleConfig(_Strict):
     channels: list[str] = []
     digest: str = "immediate"
     max_age: str = "48h"
+    per_story: bool = True  # alert once per story (first matching copy); false: every copy
 
     @field_validator("query")
     @classmethod
@@ -219,6 +220,22 @@ class RuleConfig(_Strict):
     def age_limit(self) -> timedelta:
         """Articles published longer ago than this never alert."""
         return parse_duration(self.max_age)
+
+
+class StoriesConfig(_Strict):
+    """Grouping syndicated copies of one release into stories as they are stored."""
+
+    window: str = "7d"  # a copy joins a story stored (and published) within this window
+
+    @field_validator("window")
+    @classmethod
+    def _window_ok(cls, value: str) -> str:
+        return _duration_at_least(value, 60)
+
+    @property
+    def window_delta(self) -> timedelta:
+        """The window as a timedelta."""
+        return parse_duration(self.window)
 
 
 class AlertsConfig(_Strict):
@@ -323,6 +340,7 @@ class Config(_Strict):
     rules: list[RuleConfig] = []
     channels: list[ChannelConfig] = []
     alerts: AlertsConfig = AlertsConfig()
+    stories: StoriesConfig = StoriesConfig()
     daemon: DaemonConfig = DaemonConfig()
     health: HealthConfig = HealthConfig()
     # Where the file was read from; relative paths in it are resolved against its folder.

@@ -14,12 +14,16 @@ from storage.runs import pid_alive
 
 
 def record_match(archive: Archive, rule_id: str, article_id: int, terms: list[str],
-                 deliveries: Iterable[tuple[str, str, str | None]]) -> None:
+                 deliveries: Iterable[tuple[str, str, str | None]],
+                 story_id: int | None = None) -> None:
     """Record a match and its pending deliveries ((channel id, digest, due time) triples).
 
     Called inside the transaction that stores the article (storage.articles hooks), so a crash
     can never keep the article and lose the alert, or the reverse. The outbox is unique per
     (rule, channel, article): an article is never queued twice for the same rule and channel.
+    With ``story_id`` (a per-story rule) it is also unique per (rule, channel, story): the
+    first matching copy of a story is queued, later copies are not. The story was decided in
+    the same transaction, under the archive's write lock, so this holds across processes.
     """
     now = now_kst()
     archive.db.execute(
@@ -29,10 +33,17 @@ def record_match(archive: Archive, rule_id: str, article_id: int, terms: list[st
     )
     archive.db.conn.executemany(
         "INSERT OR IGNORE INTO outbox (rule_id, channel_id, article_id, digest, "
-        "next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        [(rule_id, channel, article_id, digest, due or now, now)
+        "next_attempt_at, created_at, story_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(rule_id, channel, article_id, digest, due or now, now, story_id)
          for channel, digest, due in deliveries],
     )
+
+
+def story_of(archive: Archive, article_id: int) -> int | None:
+    """Return the story an article belongs to (None for articles stored before stories)."""
+    row = archive.db.execute("SELECT story_id FROM articles WHERE id = ?",
+                             [article_id]).fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def list_outbox(archive: Archive, status: str | None = None,
@@ -81,8 +92,10 @@ def claim_due(archive: Archive, now: str, seconds_per_row: float) -> list[dict[s
             "WHERE status = 'pending' AND next_attempt_at <= ?", [lease, token, now])
     return list(archive.db.query(
         "SELECT o.*, a.title, a.canonical_url AS url, a.source_id, a.published_at, a.author, "
-        "a.body, m.terms FROM outbox o JOIN articles a ON a.id = o.article_id "
+        "a.body, m.terms, a.story_id AS article_story, s.source_ids AS story_sources "
+        "FROM outbox o JOIN articles a ON a.id = o.article_id "
         "LEFT JOIN matches m ON m.rule_id = o.rule_id AND m.article_id = o.article_id "
+        "LEFT JOIN stories s ON s.id = a.story_id "
         "WHERE o.claim = ? AND o.status = 'pending' ORDER BY o.id", [token]))
 
 

@@ -66,7 +66,8 @@ def open_archive(path: str | Path, lock_timeout: float = BUSY_TIMEOUT_MS / 1000,
         # WAL with synchronous=NORMAL is durable across process crashes (not power loss).
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA foreign_keys = ON")
-        migrations.apply(db)
+        if migrations.pending(db):
+            _migrate(db)
     except (sqlite3.Error, OSError) as exc:
         fault = unavailable(exc, path, archive)
         if fault is not None:
@@ -118,6 +119,22 @@ def lock_holder(path: Path) -> str:
         return ("an exclusive lock: readers are blocked too (a VACUUM, or a connection in "
                 "locking_mode=EXCLUSIVE)")
     return "another writer's open write transaction (readers are not blocked)"
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    """Apply pending migrations under the write lock.
+
+    Processes that open a new archive at the same moment (crawls started together) would
+    otherwise each see the migrations pending, and all but one fail on "table exists".
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        migrations.apply(db)
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 def open_reader(path: str | Path, timeout: float = 5.0) -> Archive:

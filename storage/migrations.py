@@ -219,3 +219,71 @@ def m004_backlog(db: Database) -> None:
             runs INTEGER NOT NULL DEFAULT 1    -- crawls that have worked on it
         )"""
     )
+
+
+@migrations()
+def m005_stories(db: Database) -> None:
+    """Stories (syndicated copies grouped), their LSH bands, per-story alerts, article versions."""
+    db.execute(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            first_seen TEXT NOT NULL,          -- when its first article was stored (KST)
+            last_seen TEXT NOT NULL,           -- when its latest article was stored
+            first_published TEXT,              -- the earliest published_at of its articles
+            title TEXT NOT NULL,               -- the first article's title
+            first_article_id INTEGER,          -- the first article stored
+            members INTEGER NOT NULL DEFAULT 1,  -- articles in the story
+            outlets INTEGER NOT NULL DEFAULT 1,  -- distinct sources among them
+            source_ids TEXT NOT NULL           -- JSON list of those sources, in order of arrival
+        )"""
+    )
+    db.execute("CREATE INDEX stories_first_seen ON stories(first_seen)")
+    # Added columns go after body, so rows are not rewritten; reads of story_id that must not
+    # touch body's overflow pages go through the covering indexes below.
+    db["articles"].add_column("story_id", int)  # type: ignore[union-attr]
+    db["articles"].add_column("updated_at", str)  # type: ignore[union-attr]  # new version
+    db.execute("CREATE INDEX articles_story ON articles(story_id, id)")
+    db.execute("DROP INDEX articles_search")
+    db.execute("CREATE INDEX articles_search ON articles(id, published_at, source_id, story_id)")
+    db.execute("CREATE INDEX articles_fetched ON articles(fetched_at)")
+    # datasketch MinHashLSH bands of recently stored articles (storage.stories): 32 rows per
+    # article with enough text; rows of articles stored before the window are pruned.
+    db.execute(
+        """
+        CREATE TABLE story_bands (
+            article_id INTEGER NOT NULL,
+            band INTEGER NOT NULL,
+            bucket INTEGER NOT NULL,           -- 64-bit hash of the band's MinHash values
+            PRIMARY KEY (article_id, band)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX story_bands_bucket ON story_bands(band, bucket)")
+    # Each indexed article's MinHash (128 × uint32) and shingle count: a candidate found
+    # through the bands is estimated from these before its text is read.
+    db.execute(
+        """
+        CREATE TABLE story_signatures (
+            article_id INTEGER PRIMARY KEY,
+            shingles INTEGER NOT NULL,
+            minhash BLOB NOT NULL
+        )"""
+    )
+    # Per-story rules queue one delivery per (rule, channel, story): the first matching member.
+    db["outbox"].add_column("story_id", int)  # type: ignore[union-attr]
+    db.execute("CREATE UNIQUE INDEX outbox_story ON outbox(rule_id, channel_id, story_id) "
+               "WHERE story_id IS NOT NULL")
+    db.execute(
+        """
+        CREATE TABLE article_versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id),
+            title TEXT NOT NULL,               -- the earlier title and body, as stored then
+            published_at TEXT,
+            fetched_at TEXT NOT NULL,          -- when that version was fetched
+            replaced_at TEXT NOT NULL,         -- when a newer version replaced it
+            content_hash TEXT NOT NULL,
+            body TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX article_versions_article ON article_versions(article_id)")

@@ -9,6 +9,7 @@ Query syntax: words and "quoted phrases" are ANDed; ``a OR b`` is either; ``-wor
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -126,12 +127,19 @@ def search_articles(
     until: str | None = None,
     sources: list[str] | None = None,
     limit: int = 20,
+    by_story: bool = False,
 ) -> list[dict[str, Any]]:
-    """Return matching articles, newest first, as dicts with id, source, title, url, body..."""
+    """Return matching articles, newest first, as dicts with id, source, title, url, body...
+
+    ``by_story`` collapses copies of one story to its first matching article, ordered by the
+    story's newest match, with the story's id, article count and outlets' source ids.
+    """
     condition, params = query_condition(query)
     filters, filter_params = article_filters(since, until, sources)
     where = [condition, *filters]
     params.extend(filter_params)
+    if by_story:
+        return _search_stories(archive, " AND ".join(where), params, limit)
     # Two steps: pick and order the ids on the covering index (a common term matches tens of
     # thousands of rows: reading them would cost more than the full-text lookup), then read
     # the few rows shown.
@@ -146,6 +154,29 @@ def search_articles(
         "SELECT id, source_id, title, canonical_url AS url, published_at, author, body "
         f"FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
     by_id = {row["id"]: row for row in rows}
+    return [by_id[i] for i in ids]
+
+
+def _search_stories(archive: Archive, where: str, params: list[Any],
+                    limit: int) -> list[dict[str, Any]]:
+    # Grouped on the covering index (id, published_at, source_id, story_id): no row is read
+    # until the shown ones. An article stored before stories existed is a story of its own.
+    groups = archive.db.execute(
+        "SELECT min(id), max(published_at) AS newest FROM articles INDEXED BY articles_search "
+        f"WHERE {where} GROUP BY coalesce(story_id, -id) ORDER BY newest DESC, 1 DESC LIMIT ?",
+        [*params, limit]).fetchall()
+    ids = [row[0] for row in groups]
+    if not ids:
+        return []
+    rows = archive.db.query(
+        "SELECT a.id, a.source_id, a.title, a.canonical_url AS url, a.published_at, a.author, "
+        "a.body, a.story_id, s.members AS story_articles, s.source_ids FROM articles a "
+        f"LEFT JOIN stories s ON s.id = a.story_id WHERE a.id IN ({','.join('?' * len(ids))})",
+        ids)
+    by_id = {row["id"]: row for row in rows}
+    for row in by_id.values():
+        row["source_ids"] = json.loads(row["source_ids"] or json.dumps([row["source_id"]]))
+        row["story_articles"] = row["story_articles"] or 1
     return [by_id[i] for i in ids]
 
 

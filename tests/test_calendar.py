@@ -20,7 +20,7 @@ from tests.conftest import REPO
 
 # The tests whose outcome depends on how old an article is or on "now": alert matching
 # (max_age), delivery and digests, the daemon's alerts, status windows, CLI date filters,
-# Datasette's "new today" and "last 7 days".
+# Datasette's "new today" and "last 7 days", stories and article versions.
 AGE_SENSITIVE = [
     "tests/test_daemon.py::test_new_article_reaches_the_webhook_within_two_intervals",
     "tests/test_alert_matching.py",
@@ -28,6 +28,8 @@ AGE_SENSITIVE = [
     "tests/test_status.py",
     "tests/test_cli.py",
     "tests/test_datasette.py",
+    "tests/test_stories.py",  # per-story alerts, the story window, `stories --since`
+    "tests/test_versions.py",  # lastmod against the time an article was stored
 ]
 
 

@@ -6,6 +6,7 @@ import email
 import hashlib
 import hmac
 import json
+from dataclasses import replace
 from email import policy
 
 import pytest
@@ -13,6 +14,8 @@ import pytest
 from alerts.render import (
     Alert,
     Notice,
+    also_reported,
+    collapse_stories,
     encode_json,
     render_discord,
     render_email,
@@ -130,3 +133,47 @@ def test_ops_notice_email_has_a_safe_subject() -> None:
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert parsed["Subject"].startswith("[medradar] medradar: 메디인뉴스"), parsed["Subject"]
     assert "degraded → failing" in parsed.get_content()
+
+
+STORY = replace(NASTY, story_id=12, outlets=("메디파나뉴스", "의학신문", "청년의사", "메디칼업저버",
+                                             "바이오헬스타임즈", "뉴스엠피"))
+
+
+@pytest.mark.parametrize(("outlets", "expected"), [
+    ((), ""),
+    (("의학신문",), ""),
+    (("의학신문", "메디파나뉴스"), "also reported by 메디파나뉴스"),
+    (("메디파나뉴스", "의학신문", "청년의사", "메디칼업저버", "바이오헬스타임즈", "뉴스엠피"),
+     "also reported by 메디파나뉴스, 청년의사 (+3)"),
+], ids=["no-story", "only-this-outlet", "one-other", "five-others"])
+def test_also_reported_by(outlets: tuple[str, ...], expected: str) -> None:
+    assert also_reported(replace(NASTY, story_id=3, outlets=outlets)) == expected
+
+
+@pytest.mark.parametrize("kind", ["slack", "teams", "discord", "email"])
+def test_every_channel_shows_the_story(kind: str) -> None:
+    if kind == "email":
+        message = render_email([STORY], "m@example.org", ["t@example.org"])
+        shown = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    else:
+        render = {"slack": render_slack, "teams": render_teams, "discord": render_discord}[kind]
+        # Markdown kinds escape ( ) [ ] …: compare the text as the card shows it.
+        shown = json.dumps(render([STORY]), ensure_ascii=False).replace("\\\\", "")
+    assert "스토리 #12 · 매체 6곳" in shown
+    assert "also reported by 메디파나뉴스, 청년의사 (+3)" in shown
+
+
+def test_webhook_payload_documents_the_story() -> None:
+    alert = render_webhook([STORY], "2026-11-23T10:00:00+09:00")["alerts"][0]
+    assert alert["story"] == {"id": 12, "outlets": 6, "also_reported_by": [
+        "메디파나뉴스", "청년의사", "메디칼업저버", "바이오헬스타임즈", "뉴스엠피"]}
+    assert "story_id" not in alert["article"] and "outlets" not in alert["article"]
+
+
+def test_a_digest_lists_a_story_once() -> None:
+    other_rule = replace(STORY, rule_id="devices", rule_name="의료기기", terms=("의료기기",))
+    opted_out = replace(STORY, rule_id="all", rule_name="전부")
+    merged = collapse_stories([STORY, other_rule, opted_out, NASTY], [True, True, False, True])
+    assert [(a.rule_name, a.story_id) for a in merged] == [
+        ("클러스터 <동향> & 투자, 의료기기", 12), ("전부", 12), (NASTY.rule_name, None)]
+    assert merged[0].terms == ("의료기기 클러스터", "오송", "의료기기")

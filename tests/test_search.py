@@ -238,12 +238,16 @@ def test_store_second_key_of_same_article_is_known(tmp_path: Path) -> None:
                     "오송 재단이 새 이사장을 뽑았다.",
                     keys=("bosa.co.kr/idxno=11", "bosa.co.kr/news/feed-link-11"))
     assert store_article(opened, first).status == "new"
-    # Seen later under only the second key, with an edited body: still the same article.
+    # Seen later under only the second key, with an edited body: still the same article,
+    # updated, its earlier text kept as a version (issue 12).
     seen_again = article("bosa", 11, "2026-08-01T09:00:00+09:00", "오송 재단 이사장 선임",
                          "오송 재단이 새 이사장을 뽑았다. 임기는 3년이다.",
                          keys=("bosa.co.kr/news/feed-link-11",))
+    assert store_article(opened, seen_again) == StoreResult("updated", 1)
     assert store_article(opened, seen_again) == StoreResult("known", 1)
     assert opened.db.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert opened.db.execute("SELECT body FROM article_versions").fetchall() == [
+        ("오송 재단이 새 이사장을 뽑았다.",)]
     opened.close()
 
 

@@ -111,7 +111,8 @@ class ArticleSpider(scrapy.Spider):
                              f"not {cls.name!r}")
         archive = shared_archive(config.archive_path, config.archive.options())
         hooks = (matching_hook(config.rules),) if config.rules else ()
-        spider.run = RunRecorder(archive, spider.source.model_dump(), hooks)
+        spider.run = RunRecorder(archive, spider.source.model_dump(), hooks,
+                                 config.stories.window_delta)
         spider.run.on_fault = lambda _fault: spider.stop_on_fault(crawler)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)
@@ -176,7 +177,10 @@ class ArticleSpider(scrapy.Spider):
         self.run.counts.links_found += 1
         if key in self.requested:
             return None, True  # new to the archive before this run (stored since, maybe)
-        if self.run.is_known(key):
+        # An archived article is fetched again only when its feed item or sitemap entry says it
+        # changed after we stored it; the new version is kept, the old one in article_versions.
+        if self.run.is_known(key) and not self.run.announces_update(
+                key, (hints or {}).get("updated_at")):
             return None, False
         if self.new_requests >= self.source.max_articles:
             self.run.refuse()
@@ -277,11 +281,14 @@ class ArticleSpider(scrapy.Spider):
         # Re-parse the raw string: feedparser reads naive Korean times as UTC (9 hours off).
         raw_date = entry.get("published") or entry.get("updated")
         published = parse_date(raw_date)
+        # Atom's <updated> (or dc:modified) later than the publication: the item was edited.
+        updated = parse_date(entry.get("updated")) if entry.get("published") else None
         if not published:
             self.run.error("feed", f"feed item without a usable date: {title[:60]!r} "
                            "(the article page's own date is used)", link)
         hints = {"title": title, "author": entry.get("author"), "published_at": published,
-                 "published_from": "feed"}
+                 "published_from": "feed",
+                 "updated_at": updated if updated and updated != published else None}
         yield self.follow_article(link, hints, base=feed_url)
 
     # -- list pages -------------------------------------------------------------------------

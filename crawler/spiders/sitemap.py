@@ -29,7 +29,7 @@ def _text(node: Any, name: str) -> str | None:
 
 
 def read_sitemap(body: bytes) -> tuple[str, list[dict[str, Any]]]:
-    """Parse a sitemap; return ("index", [{loc}]) or ("urlset", [{loc, date, title}])."""
+    """Parse a sitemap; return ("index", [{loc}]) or ("urlset", [{loc, date, lastmod, title}])."""
     if body[:2] == b"\x1f\x8b":
         body = gzip.decompress(body)
     root = etree.fromstring(body, parser=_PARSER)
@@ -39,8 +39,10 @@ def read_sitemap(body: bytes) -> tuple[str, list[dict[str, Any]]]:
         loc = _text(node, "loc")
         if not loc:
             continue
-        date = _text(node, "publication_date") or _text(node, "lastmod")
-        entries.append({"loc": loc, "date": date, "title": _text(node, "title")})
+        lastmod = _text(node, "lastmod")
+        date = _text(node, "publication_date") or lastmod
+        entries.append({"loc": loc, "date": date, "lastmod": lastmod,
+                        "title": _text(node, "title")})
     return kind, entries
 
 
@@ -95,7 +97,7 @@ class SitemapSpider(ArticleSpider):
         entries.sort(key=lambda e: e["published_at"] or "", reverse=True)
         for entry in entries:
             hints = {"published_at": entry["published_at"], "published_from": "sitemap",
-                     "title": entry["title"]}
+                     "title": entry["title"], "updated_at": parse_date(entry["lastmod"])}
             request, _ = self.follow_article(entry["loc"], hints, base=response.url)
             if request:
                 yield request
