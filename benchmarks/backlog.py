@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = {"catch-up": catch_up(code), "re-crawl": recrawl(code),
                              "downtime": downtime(code)}
     names = list(results)
-    print(f"{"figure":54} {names[0]:>22} {names[1]:>22}")
+    print(f"{'figure':54} {names[0]:>22} {names[1]:>22}")
     for i in range(6):
         row = [results[n]["catch-up"][i] for n in names]
         print(f"{f'1,000-article listing, archived after crawl {i + 1}':54} "
