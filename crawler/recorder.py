@@ -92,6 +92,13 @@ class RunRecorder:
         self.reached_known = False  # a list walk reached an article already archived
         self.feed_gap = 0  # items of a feed that were all new (it cannot show what it dropped)
         self.progress_saved = False
+        # A discovery source that stopped for its API quota or a backoff: (reason, left).
+        self.held: tuple[str, int] | None = None
+
+    def hold(self, reason: str, estimate: int) -> None:
+        """Record that the run stopped calling its search API (``quota`` or ``backoff``)."""
+        if self.held is None:
+            self.held = (reason, max(estimate, 1))
 
     def refuse(self) -> None:
         """Count a new article link left for a later crawl (max_articles reached)."""
@@ -205,6 +212,8 @@ class RunRecorder:
                           self.refused, self.per_run)
         elif self._backlog_done():
             close_frontier(self.archive, self.source_id)
+        if self.held is not None and counts.stop_reason is None:
+            counts.stop_reason, counts.links_left = self.held
 
     def _backlog_done(self) -> bool:
         """Whether this run closed the open backlog (or the walk progress it saved)."""

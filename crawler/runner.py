@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 from crawler.recorder import close_archives
 from crawler.settings import settings_for
 from crawler.spiders.base import ArticleSpider
+from crawler.spiders.discovery import GoogleNewsSpider, NaverNewsSpider
 from crawler.spiders.listing import ListingSpider
 from crawler.spiders.ndsoft import NdsoftSpider
 from crawler.spiders.rss import RssSpider
@@ -30,6 +31,8 @@ FAMILIES: dict[str, type[ArticleSpider]] = {
     "rss": RssSpider,
     "sitemap": SitemapSpider,
     "listing": ListingSpider,
+    "naver_news": NaverNewsSpider,
+    "google_news": GoogleNewsSpider,
 }
 
 # (source id, event, detail): event is "page", "new", "duplicate", "dropped" or "closed".
