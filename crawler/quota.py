@@ -43,7 +43,8 @@ def runs_left_today(now: datetime, every: timedelta, cron: str = "") -> int:
             fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
         return runs
     seconds = max(every.total_seconds(), 1.0)
-    return 1 + int((midnight - now.astimezone(KST)).total_seconds() // seconds)
+    # This crawl and every later one that starts before midnight.
+    return max(1, math.ceil((midnight - now.astimezone(KST)).total_seconds() / seconds))
 
 
 def crawl_allowance(budget: int, used: int, runs_left: int) -> int:

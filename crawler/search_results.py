@@ -6,7 +6,6 @@ korean-sources.md sections 8 (Naver) and 10 (Google News), and docs/discovery.md
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from alerts.rules import All, Any_, Node, Not, Term, parse_rule
+from crawler.clean import unescape
 from crawler.dates import parse_date
 from crawler.errors import FeedError
 from crawler.urls import canonical_url
@@ -57,8 +57,9 @@ class NaverPage:
 
 
 def strip_marks(text: str) -> str:
-    """Plain text of a result's title or description: no ``<b>`` marks, no entities."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub("", html.unescape(text or "")))).strip()
+    """Plain text of a result's title or description: no ``<b>`` marks, no entities (an
+    escaped ``&lt;12곳&gt;`` is text and stays; double escaping is undone)."""
+    return _SPACE.sub(" ", unescape(_TAG.sub("", text or ""))).strip()
 
 
 # -- queries -------------------------------------------------------------------------------

@@ -177,12 +177,13 @@ def record_found(archive: Archive, items: Iterable[FoundItem]) -> None:
 def settle_found(archive: Archive, source_id: str, item_key: str, outcome: str,
                  reason: str | None = None, article_id: int | None = None,
                  details: Mapping[str, str | None] | None = None) -> None:
-    """Record what became of a result once its page was stored, refused or resolved.
+    """Record what became of a result once its page was stored, refused or resolved (a
+    reason of None keeps the one recorded, such as a note about the result's link).
 
     ``details`` may set url, outlet_host and outlet_name (known only after a redirect).
     """
-    sets, params = ["outcome = ?", "reason = ?", "article_id = coalesce(?, article_id)"], \
-        [outcome, reason, article_id]
+    sets = ["outcome = ?", "reason = coalesce(?, reason)", "article_id = coalesce(?, article_id)"]
+    params: list[Any] = [outcome, reason, article_id]
     for column in ("url", "outlet_host", "outlet_name"):
         if details and details.get(column):
             sets.append(f"{column} = ?")

@@ -287,13 +287,13 @@ class DiscoverySpider(ArticleSpider):
                 if self.halted == "quota":
                     self.run.hold("quota", 1)
                 return None, None, None
-            return "fetching", "resolving Google's link", self.hop_request(
+            return "fetching", None, self.hop_request(
                 result.link, key, result, 1)
         outcome, reason, request, article_id = self.follow_result(result, key,
                                                                   result.fetch_url)
         if article_id is not None:
             self.known_ids[key] = article_id
-        return outcome, reason, request
+        return outcome, reason or result.note, request
 
     def follow_result(self, result: SearchResult, key: str, url: str
                       ) -> tuple[str | None, str | None, Request | None, int | None]:
