@@ -16,7 +16,7 @@ from typing import Any
 
 from storage.db import Archive, now_kst, transaction
 
-SEP = " | "  # between the queries that found one result
+RESOLVE_ATTEMPTS = 3  # crawls that try an unresolved link before it counts as seen
 
 
 @dataclass(frozen=True)
@@ -135,10 +135,14 @@ def close_cursor(archive: Archive, source_id: str, query: str) -> None:
 
 def seen_items(archive: Archive, source_id: str, before: str | None = None
                ) -> set[str]:
-    """Item keys the source handled (first seen before ``before``, if given)."""
+    """Item keys the source handled (first seen before ``before``, if given). Without
+    ``before``, results to try again are left out: a crawl that died mid-fetch (fetching),
+    a failed store, a link not resolved yet (up to RESOLVE_ATTEMPTS crawls)."""
     if before is None:
-        rows = archive.db.execute("SELECT item_key FROM discovered WHERE source_id = ? "
-                                  "AND outcome NOT IN ('unresolved', 'fetching')", [source_id])
+        rows = archive.db.execute(
+            "SELECT item_key FROM discovered WHERE source_id = ? AND outcome NOT IN "
+            "('fetching', 'failed') AND NOT (outcome = 'unresolved' AND attempts < ?)",
+            [source_id, RESOLVE_ATTEMPTS])
     else:
         rows = archive.db.execute("SELECT item_key FROM discovered WHERE source_id = ? "
                                   "AND first_seen < ?", [source_id, before])
