@@ -331,6 +331,11 @@ def test_the_daily_budget_is_never_exceeded_and_status_says_what_is_left(
     assert listed["outlets"] == 1 and listed["top_outlets"][0]["name"] == "기호일보"
     assert listed["walks_open"] == [{"query": "의료기기 클러스터", "next_start": 11,
                                      "reason": "quota"}]
+    shown = cli(config, "sources").stdout
+    assert "10 results, 10 articles, 1 outlets" in shown and "calls today" in shown
+    detail = cli(config, "sources", "found").stdout
+    assert "open walk: '의료기기 클러스터' resumes at result 11 (quota)" in detail
+    assert "기호일보" in detail.split("outlets found:")[1]
 
 
 # -- Google News ---------------------------------------------------------------------------

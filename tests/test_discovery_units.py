@@ -206,6 +206,20 @@ def test_reserving_calls_never_goes_past_the_budget(tmp_path: Path) -> None:
     archive.close()
 
 
+def test_metrics_count_search_api_calls(tmp_path: Path) -> None:
+    from monitor.web import archive_metrics
+    from storage.health import metric_rows
+
+    archive = open_archive(tmp_path / "a.db")
+    for day in ("2026-11-22", "2026-11-23"):
+        reserve_call(archive, "naver", day, 5)
+    families = {f.name: f for f in archive_metrics(metric_rows(archive), 0)}
+    archive.close()
+    samples = families["medradar_search_api_calls"].samples
+    assert [(s.labels, s.value) for s in samples if s.name.endswith("_total")] == [
+        ({"source": "naver"}, 2.0)]
+
+
 def test_the_daemon_pauses_a_source_that_may_make_no_call(tmp_path: Path) -> None:
     from monitor.discovery_view import pause_reason
 
