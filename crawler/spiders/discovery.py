@@ -16,6 +16,7 @@ import hashlib
 from collections import deque
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -224,9 +225,11 @@ class DiscoverySpider(ArticleSpider):
         return self.next_walk()
 
     def api_origin(self) -> str:
-        """The API's base URL for error records (no query: queries are not secret, but the
-        record stays short)."""
-        return self.source.api_base
+        """The API's base URL for error records, without any user:password of a proxy."""
+        parts = urlsplit(self.source.api_base)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
     # -- results ---------------------------------------------------------------------------
 
