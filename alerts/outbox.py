@@ -45,14 +45,21 @@ def to_alert(row: dict[str, Any], config: Config) -> Alert:
     rule = config.rule(row["rule_id"])
     terms = tuple(json.loads(row["terms"] or "[]"))
     source = next((s for s in config.sources if s.id == row["source_id"]), None)
+    name = source.name if source else row["source_id"]
+    if source is not None and source.is_discovery:
+        # A discovered article names its outlet, and how it was found.
+        outlet = row.get("outlet_name") or row.get("outlet_host")
+        name = f"{outlet} ({source.name})" if outlet else name
+    text = snippet(row["body"], [squash(t) for t in terms])
+    if row.get("partial"):
+        text = f"[검색 결과 요약만: {row['partial']}] {text}"
     names = {s.id: s.name for s in config.sources}
     outlets = tuple(names.get(i, i) for i in json.loads(row.get("story_sources") or "[]"))
     return Alert(
         rule_id=row["rule_id"], rule_name=(rule.name or rule.id) if rule else row["rule_id"],
         article_id=row["article_id"], title=row["title"], url=row["url"],
-        source_id=row["source_id"], source_name=source.name if source else row["source_id"],
-        published_at=row["published_at"], author=row["author"],
-        snippet=snippet(row["body"], [squash(t) for t in terms]), terms=terms,
+        source_id=row["source_id"], source_name=name,
+        published_at=row["published_at"], author=row["author"], snippet=text, terms=terms,
         story_id=row.get("article_story"), outlets=outlets,
     )
 

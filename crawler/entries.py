@@ -30,6 +30,8 @@ class Entries:
 def entries_of(source: SourceConfig) -> Entries:
     """Return the pages a crawl of this source starts from (robots.txt lookups excluded)."""
     root = source.url.rstrip("/")
+    if source.is_discovery:
+        return Entries()  # a search API, not pages: the daemon's probe has nothing to ask
     if source.kind == "ndsoft":
         return Entries(
             feeds=tuple(source.feeds or ([root + NDSOFT_FEED_PATH] if root else [])),

@@ -1,8 +1,10 @@
 """Errors raised by the crawler package.
 
 CrawlError
- ├── ExtractError     a page yields no usable article (no body, no title, not HTML)
- └── FeedError        a feed or sitemap cannot be read
+ ├── ExtractError         a page yields no usable article (no body, no title, not HTML)
+ ├── FeedError            a feed or sitemap cannot be read
+ ├── UnsafeAddressError   a link leads to an address a crawl must not reach (SSRF guard)
+ └── HostLookupError      a link's host does not resolve
 """
 
 
@@ -17,3 +19,10 @@ class ExtractError(CrawlError):
 class FeedError(CrawlError):
     """A feed or sitemap is malformed or empty; the message says where."""
 
+
+class UnsafeAddressError(CrawlError):
+    """A link leads to a loopback, private, link-local or reserved address; says which."""
+
+
+class HostLookupError(CrawlError):
+    """The system resolver has no address for a link's host."""

@@ -80,6 +80,7 @@ class Extracted:
     author: str | None
     canonical_url: str
     section: str | None = None
+    outlet_name: str | None = None  # the name the page gives its outlet (og:site_name, JSON-LD)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the fields as a plain dict (for JSON output and process boundaries)."""
@@ -157,6 +158,15 @@ def site_names(tree: lxml.html.HtmlElement, url: str, hints: dict[str, Any]) -> 
     names = [_meta(tree, "og:site_name"), hints.get("source_name"), *logos, host,
              host.split(".")[0]]
     return [str(n).strip() for n in names if n and len(str(n).strip()) > 1]
+
+
+def outlet_name(tree: lxml.html.HtmlElement, ld: dict[str, Any]) -> str | None:
+    """The outlet's name as the page declares it: og:site_name, else JSON-LD publisher."""
+    name = _meta(tree, "og:site_name")
+    publisher = ld.get("publisher")
+    if not name and isinstance(publisher, dict) and publisher.get("name"):
+        name = str(publisher["name"])
+    return clean_line(unescape(name)) if name and name.strip() else None
 
 
 def strip_site_suffix(title: str, names: list[str]) -> str:
@@ -401,6 +411,7 @@ def explain_article(
         author=author if author and not author.startswith("http") else None,
         canonical_url=canonical_url(url, declared),
         section=_meta(tree, "article:section"),
+        outlet_name=outlet_name(tree, ld),
     )
     return article, explanation
 

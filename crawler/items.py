@@ -16,3 +16,6 @@ class PageItem:
     body: bytes
     content_type: str | None
     hints: dict[str, Any] = field(default_factory=dict)
+    # Set when the page could not be fetched: the article is stored from its search result
+    # (the hints), marked partial with this reason. Only discovery sources set it.
+    partial: str | None = None

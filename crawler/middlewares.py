@@ -1,26 +1,78 @@
-"""Retries with exponential backoff and jitter; HTTP 429 honours Retry-After.
+"""Downloader middlewares: the SSRF guard, retries with backoff, extraction back-pressure.
 
 Scrapy's RetryMiddleware re-queues failed requests at once; outlets that answer 5xx or drop TLS
-connections under load (데일리메디) recover better when the next attempt waits.
+connections under load (데일리메디) recover better when the next attempt waits: retries here
+back off exponentially with jitter, and HTTP 429 honours Retry-After.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler.backoff import backoff_delay, retry_after_seconds
+from crawler.errors import HostLookupError, UnsafeAddressError
 from crawler.failures import UNRESOLVED
+from crawler.netguard import check_url, is_trusted
 from crawler.worker import backlog
 
-__all__ = ["BackoffRetryMiddleware", "ExtractionBacklogMiddleware", "backoff_delay",
-           "retry_after_seconds"]
+__all__ = ["BackoffRetryMiddleware", "BlockedRequest", "ExtractionBacklogMiddleware",
+           "SafeAddressMiddleware", "backoff_delay", "retry_after_seconds"]
+
+
+class BlockedRequest(IgnoreRequest):
+    """A request the SSRF guard dropped before connecting; ``kind`` is blocked or network."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+class SafeAddressMiddleware:
+    """Refuse requests that leave the configured hosts for internal addresses (SSRF).
+
+    Runs before robots.txt is fetched and for every redirect hop (a redirect is a new request
+    through the whole chain). The verdict per host is kept for the crawl.
+    """
+
+    def __init__(self, trusted: Collection[tuple[str, int | None]], allow_private: bool) -> None:
+        self.trusted = trusted
+        self.allow_private = allow_private
+        self.verdicts: dict[str, tuple[str, str] | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SafeAddressMiddleware:
+        """Build from the crawl's configuration."""
+        from crawler.spiders.base import crawl_config
+
+        config = crawl_config(crawler.settings)
+        return cls(config.trusted_origins(), config.crawl.allow_private_networks)
+
+    async def process_request(self, request: Request) -> None:
+        """Let the request through, or raise BlockedRequest saying why not."""
+        if self.allow_private or is_trusted(request.url, self.trusted):
+            return
+        host = (urlsplit(request.url).hostname or "").lower()
+        if host not in self.verdicts:
+            try:
+                await check_url(request.url)
+                self.verdicts[host] = None
+            except UnsafeAddressError as exc:
+                self.verdicts[host] = ("blocked", str(exc))
+            except HostLookupError as exc:
+                self.verdicts[host] = ("network", str(exc))
+        verdict = self.verdicts[host]
+        if verdict is not None:
+            raise BlockedRequest(*verdict)
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

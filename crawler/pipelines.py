@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.errors import ExtractError
 from crawler.items import PageItem
+from crawler.search_results import partial_article
 from crawler.urls import url_key
 from crawler.worker import extract_in_pool
 from storage import ArchiveUnavailable, StorageError
@@ -35,22 +36,39 @@ class ExtractPipeline:
         return cls(crawler)
 
     async def process_item(self, item: PageItem) -> dict[str, Any]:
-        """Extract in the worker pool; record and drop pages that yield no article."""
+        """Extract in the worker pool; record and drop pages that yield no article.
+
+        A discovered article whose page yields none is kept from its search result instead
+        (marked partial): its alert still goes out, and the analyst sees why the body is short.
+        """
         run = self.crawler.spider.run  # type: ignore[union-attr]
-        try:
-            fields = await extract_in_pool(item.body, item.url, item.content_type, item.hints,
-                                           self.workers)
-        except ExtractError as exc:
-            run.article_errors += 1
-            run.error("extract", str(exc), item.url)
-            raise DropItem(str(exc)) from None
-        except Exception as exc:  # noqa: BLE001 - the boundary with hostile page input:
-            # an extractor crash on one page is recorded against that page and the crawl goes
-            # on; the page is retried next run.
-            run.article_errors += 1
-            run.error("extract", f"extractor failed: {type(exc).__name__}: {exc}", item.url)
-            raise DropItem(str(exc)) from None
-        fields.update(source_id=item.source_id, url=item.url, requested_url=item.requested_url)
+        if item.partial is not None:
+            fields = partial_article(item.requested_url, item.hints, item.partial)
+        else:
+            try:
+                fields = await extract_in_pool(item.body, item.url, item.content_type,
+                                               item.hints, self.workers)
+            except ExtractError as exc:
+                if not item.hints.get("discovered"):
+                    run.article_errors += 1
+                    run.error("extract", str(exc), item.url)
+                    raise DropItem(str(exc)) from None
+                fields = partial_article(item.url, item.hints, f"extract: {exc}")
+            except Exception as exc:  # noqa: BLE001 - the boundary with hostile page input:
+                # an extractor crash on one page is recorded against that page and the crawl
+                # goes on; the page is retried next run.
+                run.article_errors += 1
+                run.error("extract", f"extractor failed: {type(exc).__name__}: {exc}",
+                          item.url)
+                raise DropItem(str(exc)) from None
+        hints = item.hints
+        # The outlet's name: the page's own, the search result's, or (a configured outlet)
+        # the source's name.
+        fields["outlet_name"] = (fields.get("outlet_name") or hints.get("outlet_name")
+                                 or (None if hints.get("discovered") else hints.get("source_name")))
+        fields.setdefault("partial", None)
+        fields.update(source_id=item.source_id, url=item.url, requested_url=item.requested_url,
+                      item_key=hints.get("item_key"))
         return fields
 
 
@@ -126,7 +144,7 @@ def to_new_article(item: dict[str, Any], run_id: int) -> NewArticle:
         title=item["title"], body=item["body"], published_at=item["published_at"],
         published_from=item["published_from"], author=item["author"], section=item["section"],
         content_hash=item["content_hash"], fingerprint=item["fingerprint"], url_keys=keys,
-        run_id=run_id,
+        run_id=run_id, outlet_name=item.get("outlet_name"), partial=item.get("partial"),
     )
 
 

@@ -112,6 +112,8 @@ class RunRecorder:
         self.feed_gap = 0  # items of a feed that were all new (it cannot show what it dropped)
         self.progress_saved = False
         self.network_logged = False
+        # A discovery source that stopped for its API quota or a backoff: (reason, left).
+        self.held: tuple[str, int] | None = None
 
     def _write(self, write: Callable[..., _T], *args: Any) -> _T | None:
         """Do one storage write; on an archive fault, note it (once) and return None."""
@@ -128,6 +130,11 @@ class RunRecorder:
             logger.warning("[%s] %s; this crawl stops, and what it did not store is fetched "
                            "again next time", self.source_id, fault)
             self.on_fault(fault)
+
+    def hold(self, reason: str, estimate: int) -> None:
+        """Record that the run stopped calling its search API (``quota`` or ``backoff``)."""
+        if self.held is None:
+            self.held = (reason, max(estimate, 1))
 
     def refuse(self) -> None:
         """Count a new article link left for a later crawl (max_articles reached)."""
@@ -264,6 +271,8 @@ class RunRecorder:
                         "max_articles", self.refused, self.per_run)
         elif self._backlog_done():
             self._write(close_frontier, self.archive, self.source_id)
+        if self.held is not None and counts.stop_reason is None:
+            counts.stop_reason, counts.links_left = self.held
 
     def _backlog_done(self) -> bool:
         """Whether this run closed the open backlog (or the walk progress it saved)."""

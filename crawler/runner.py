@@ -19,6 +19,7 @@ from crawler.logformat import quiet_scrapy_network_errors
 from crawler.recorder import RunRecorder, close_archives, shared_archive
 from crawler.settings import settings_for
 from crawler.spiders.base import ArticleSpider
+from crawler.spiders.discovery import GoogleNewsSpider, NaverNewsSpider
 from crawler.spiders.listing import ListingSpider
 from crawler.spiders.ndsoft import NdsoftSpider
 from crawler.spiders.rss import RssSpider
@@ -33,6 +34,8 @@ FAMILIES: dict[str, type[ArticleSpider]] = {
     "rss": RssSpider,
     "sitemap": SitemapSpider,
     "listing": ListingSpider,
+    "naver_news": NaverNewsSpider,
+    "google_news": GoogleNewsSpider,
 }
 
 # (source id, event, detail): event is "page", "new", "duplicate", "dropped" or "closed".

@@ -45,6 +45,8 @@ LOG_LEVEL = "INFO"
 LOG_FORMATTER = "crawler.logformat.QuietDrops"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before robots.txt (100): a host off limits is not even asked for its robots.txt.
+    "crawler.middlewares.SafeAddressMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.ExtractionBacklogMiddleware": 560,

@@ -146,6 +146,8 @@ def status(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
     if not config.archive_path.exists():  # checked first: opening would create an empty one
         fail(f"no archive at {config.archive_path} yet (run `medradar crawl` or "
              "`medradar run` first)", code=1)
+    from monitor.discovery_view import discovery_entries
+
     fault = probe_writes(config.archive_path, config.archive.max_size_mb)
     try:
         archive = open_archive(config.archive_path, **{**config.archive.options(),
@@ -158,8 +160,10 @@ def status(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
         except StorageError as exc:
             fail(str(exc), code=1)
     try:
-        report = collect_status(archive, {s.id for s in config.sources}, datetime.now(KST),
-                                fault, config.archive.min_free_mb)
+        now = datetime.now(KST)
+        report = collect_status(archive, {s.id for s in config.sources}, now, fault,
+                                config.archive.min_free_mb,
+                                discovery_entries(archive, config, now))
     finally:
         archive.close()
     if as_json:
@@ -302,6 +306,10 @@ def parse_when(value: str | None) -> str | None:
 @click.option("--since", help="Published at or after: 7d, 12h, 2026-11-01 or ISO time.")
 @click.option("--until", help="Published before: same forms as --since.")
 @click.option("--source", "sources", multiple=True, help="Only this source (repeatable).")
+@click.option("--outlet", "outlets", multiple=True, metavar="HOST",
+              help="Only articles of this outlet host, e.g. bosa.co.kr (repeatable).")
+@click.option("--by-outlet", is_flag=True,
+              help="Count the matches per outlet instead of listing them.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
@@ -310,10 +318,10 @@ def parse_when(value: str | None) -> str | None:
 @config_option
 @click.pass_context
 def search(ctx: click.Context, query: str, since: str | None, until: str | None,
-           sources: tuple[str, ...], limit: int, fmt: str, by_story: bool,
-           config_path: str | None) -> None:
+           sources: tuple[str, ...], outlets: tuple[str, ...], by_outlet: bool, limit: int,
+           fmt: str, by_story: bool, config_path: str | None) -> None:
     """Search the archive (Korean-aware: spacing variants, 2-syllable terms)."""
-    from storage.search import QueryError, parse_query, search_articles, snippet
+    from storage.search import QueryError, outlet_counts, parse_query, search_articles, snippet
 
     config = get_config(ctx, config_path)
     try:
@@ -322,37 +330,63 @@ def search(ctx: click.Context, query: str, since: str | None, until: str | None,
             config.source(source_id)
     except (QueryError, ConfigError) as exc:
         fail(str(exc))
+    bounds = (parse_when(since), parse_when(until), list(sources) or None)
     with archive_of(config) as archive:
-        rows = search_articles(archive, parsed, parse_when(since), parse_when(until),
-                               list(sources) or None, limit, by_story=by_story)
-    fields = ["id", "source_id", "published_at", "title", "url", "author", "snippet"]
-    if by_story:
-        fields += ["story_id", "story_articles", "outlets"]
+        if by_outlet:
+            groups = outlet_counts(archive, parsed, *bounds, list(outlets) or None, limit)
+        else:
+            rows = search_articles(archive, parsed, *bounds, limit, by_story=by_story,
+                                   outlets=list(outlets) or None)
+    if by_outlet:
+        print_rows(groups, fmt, ["outlet_host", "outlet_name", "articles", "partial", "sources",
+                                 "latest"], "outlet(s)")
+        return
     for row in rows:
         row["snippet"] = snippet(row.pop("body"), parsed.terms)
+        if row.get("partial"):
+            row["snippet"] = f"[partial: {row['partial']}] {row['snippet']}"
         if by_story:
             row["outlets"] = row.pop("source_ids")  # source ids, in order of arrival
+    fields = ["id", "source_id", "published_at", "title", "url", "author", "outlet_host",
+              "outlet_name", "partial", "snippet"]
+    if by_story:
+        fields += ["story_id", "story_articles", "outlets"]
+    what = "story(ies)" if by_story else "result(s)"
+    if fmt != "table":
+        if fmt == "csv" and by_story:
+            rows = [{**row, "outlets": " ".join(row["outlets"])} for row in rows]
+        print_rows(rows, fmt, fields, what)
+        return
+    names = {s.id: s.name for s in config.sources}
+    table = Table("published", "outlet", "source", "title", "snippet", show_lines=False)
+    if by_story:
+        table.add_column("outlets")
+    for row in rows:
+        cells = [(row["published_at"] or "")[:16].replace("T", " "),
+                 row.get("outlet_name") or row.get("outlet_host") or "", row["source_id"],
+                 f"[link={row['url']}]{row['title']}[/link]", row["snippet"]]
+        outlets_cell = [", ".join(names.get(i, i) for i in row["outlets"])] if by_story else []
+        table.add_row(*cells, *outlets_cell)
+    out.print(table)
+    err.print(f"{len(rows)} {what}")
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str, fields: list[str], what: str) -> None:
+    """Print rows as JSON, CSV (these fields) or a plain table of these fields."""
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows([{**row, "outlets": " ".join(row["outlets"])} if by_story else row
-                          for row in rows])
+        writer.writerows(rows)
         click.echo(buffer.getvalue(), nl=False)
     else:
-        table = Table("published", "source", "title", "snippet", show_lines=False)
-        if by_story:
-            table.add_column("outlets")
+        table = Table(*fields)
         for row in rows:
-            cells = [(row["published_at"] or "")[:16].replace("T", " "), row["source_id"],
-                     f"[link={row['url']}]{row['title']}[/link]", row["snippet"]]
-            names = {s.id: s.name for s in config.sources}
-            outlets = ", ".join(names.get(i, i) for i in row["outlets"]) if by_story else ""
-            table.add_row(*cells, *([outlets] if by_story else []))
+            table.add_row(*(str(row.get(f) if row.get(f) is not None else "") for f in fields))
         out.print(table)
-        err.print(f"{len(rows)} {'story(ies)' if by_story else 'result(s)'}")
+        err.print(f"{len(rows)} {what}")
 
 
 @main.command()
@@ -395,7 +429,11 @@ def stories(ctx: click.Context, since: str, min_outlets: int, limit: int, as_jso
 @click.pass_context
 def sources(ctx: click.Context, source_id: str | None, as_json: bool,
             config_path: str | None) -> None:
-    """List the sources with their last run, article counts and errors (one source: its errors)."""
+    """List the sources with their last run, article counts and errors (one source: its errors;
+    a discovery source: also its calls, the outlets it found and its last run's results)."""
+    from monitor.discovery_view import discovery_entries, found_text, quota_text
+    from storage.discovery import run_items
+    from storage.normalize import KST
     from storage.runs import run_errors, source_overview, sync_sources
 
     config = get_config(ctx, config_path)
@@ -408,31 +446,36 @@ def sources(ctx: click.Context, source_id: str | None, as_json: bool,
         sync_sources(archive, [s.model_dump() for s in config.sources])
         wanted = {source_id} if source_id else {s.id for s in config.sources}
         rows = [r for r in source_overview(archive) if r["id"] in wanted]
+        discovery = discovery_entries(archive, config, datetime.now(KST))
         for row in rows:
             row["run_errors"] = run_errors(archive, row["run_id"]) if row["run_id"] else []
             row["backlog"] = backlog_entry(row)
             for key in ("backlog_reason", "backlog_per_run", "backlog_runs", "backlog_since"):
                 row.pop(key, None)
+            row["discovery"] = discovery.get(row["id"])
+            if row["discovery"] is not None and source_id and row["run_id"]:
+                row["run_results"] = run_items(archive, row["run_id"])
     if source_id and not as_json:
         print_source_errors(rows[0])
         return
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    found = any(row["discovery"] for row in rows)
     table = Table("source", "kind", "last run", "status", "pages", "links", "new", "errors",
-                  "articles", "backlog", "last error")
+                  "articles", "backlog", *(["found", "quota"] if found else []), "last error")
     for row in rows:
         table.add_row(
             f"{row['id']}{'' if row['enabled'] else ' (off)'}", row["kind"],
             (row["started_at"] or "never")[:16].replace("T", " "), row["status"] or "-",
             str(row["pages"] or 0), str(row["links_found"] or 0), str(row["new_articles"] or 0),
             str(row["errors"] or 0), str(row["articles"]), backlog_text(row["backlog"]),
+            *([found_text(row["discovery"]), quota_text(row["discovery"])] if found else []),
             (row["last_error"] or "")[:60],
         )
     out.print(table)
     origin = find_config_path((ctx.obj or {}).get("config_path") or config_path)
     err.print(f"config: {origin or 'built-in default'}; archive: {config.archive_path}")
-
 
 
 def print_source_errors(row: dict[str, Any]) -> None:
@@ -448,6 +491,31 @@ def print_source_errors(row: dict[str, Any]) -> None:
     for error in row["run_errors"]:
         out.print(f"  {error['at'][11:19]} {error['kind']:8} {error['message']}"
                   + (f"  {error['url']}" if error["url"] else ""), markup=False)
+    if row.get("discovery"):
+        print_discovery(row["discovery"], row.get("run_results", []))
+
+
+def print_discovery(entry: dict[str, Any], results: list[dict[str, Any]]) -> None:
+    """Print a discovery source's calls, outlets found, open walks and last run's results."""
+    from monitor.discovery_view import found_text, outlet_lines, quota_text
+
+    out.print(f"  calls: {quota_text(entry)}; {entry['refused_today']} refused (429) today",
+              markup=False)
+    out.print(f"  found: {found_text(entry)} (today: {entry['items_today']} results, "
+              f"{entry['new_today']} new articles)", markup=False)
+    for walk in entry["walks_open"]:
+        out.print(f"  open walk: {walk['query']!r} resumes at result {walk['next_start']} "
+                  f"({walk['reason']})", markup=False)
+    if entry["top_outlets"]:
+        out.print("  outlets found:", markup=False)
+        for line in outlet_lines(entry):
+            out.print(line, markup=False)
+    if results:
+        out.print(f"  results of the last run ({len(results)}):", markup=False)
+    for item in results[:100]:
+        out.print(f"  {item['outcome']:10} {item['outlet_host'] or '-':28} "
+                  f"{shorten(item['title'] or item['link'], 50)}"
+                  + (f"  ({item['reason']})" if item["reason"] else ""), markup=False)
 
 
 @main.group()

@@ -42,13 +42,24 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
 
 
+def origin_of(url: str) -> tuple[str, int | None]:
+    """(host, port) of a URL: the host lower-cased without ``www.``/``m.``, the port None
+    when it is the scheme's default."""
+    parts = urlsplit(url)
+    host = re.sub(r"^(www\d?|m|mobile)\.", "", (parts.hostname or "").lower().rstrip("."))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return host, (None if port in (None, default) else port)
+
+
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {value!r}")
     return value
-
-
 
 
 class _Strict(BaseModel):
@@ -89,9 +100,19 @@ class CrawlConfig(_Strict):
     per_host: int = Field(default=2, ge=1)
     autothrottle: bool = True
     extract_workers: int = Field(default=0, ge=0, description="0 = CPU cores - 1, at least 1")
+    # Links that leave a configured source's host may not point at loopback, private,
+    # link-local or reserved addresses (SSRF); true lifts that for test setups on 127.0.0.1.
+    allow_private_networks: bool = False
 
 
-SourceKind = Literal["ndsoft", "rss", "sitemap", "listing"]
+SourceKind = Literal["ndsoft", "rss", "sitemap", "listing", "naver_news", "google_news"]
+# Families that find articles through a search service rather than one outlet's pages.
+DISCOVERY_KINDS = ("naver_news", "google_news")
+DEFAULT_API_URLS = {"naver_news": "https://openapi.naver.com",
+                    "google_news": "https://news.google.com"}
+NAVER_DAILY_LIMIT = 25_000  # calls a day per Naver application, all search APIs together
+_OUTLET_KEYS = ("url", "feeds", "start_urls", "sitemaps", "article_pattern")
+_DISCOVERY_KEYS = ("queries", "client_id", "client_secret", "api_url")
 
 
 class SourceConfig(_Strict):
@@ -110,11 +131,33 @@ class SourceConfig(_Strict):
     every: str = "15m"
     cron: str = ""
     enabled: bool = True
+    # Discovery sources (naver_news, google_news): docs/discovery.md.
+    queries: list[str] = []  # default: one query per [[rules]] entry, from its positive terms
+    # Secrets: never dumped into the archive's sources table, never shown in a repr.
+    client_id: str = Field(default="", exclude=True, repr=False)
+    client_secret: str = Field(default="", exclude=True, repr=False)
+    api_url: str = ""  # default per kind (DEFAULT_API_URLS): a proxy or a test server here
+    window: str = "3d"  # results older than this are not followed (and end the paging)
+    daily_budget: int = Field(default=2500, ge=1, le=NAVER_DAILY_LIMIT)
+    page_size: int = Field(default=100, ge=1, le=100)  # Naver's display: results per call
 
-    @field_validator("url")
+    @field_validator("url", "api_url")
     @classmethod
     def _url_ok(cls, value: str) -> str:
         return _check_url(value) if value else value
+
+    @field_validator("window")
+    @classmethod
+    def _window_ok(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @field_validator("queries")
+    @classmethod
+    def _queries_ok(cls, values: list[str]) -> list[str]:
+        if any(not v.strip() for v in values):
+            raise ValueError("a query is empty")
+        return values
 
     @field_validator("feeds", "start_urls", "sitemaps")
     @classmethod
@@ -148,6 +191,11 @@ class SourceConfig(_Strict):
 
     @model_validator(mode="after")
     def _kind_needs(self) -> SourceConfig:
+        if self.kind in DISCOVERY_KINDS:
+            return self._discovery_needs()
+        wrong = [key for key in _DISCOVERY_KEYS if getattr(self, key)]
+        if wrong:
+            raise ValueError(f"{', '.join(wrong)}: only for kinds {' and '.join(DISCOVERY_KINDS)}")
         need = {
             "ndsoft": self.url or self.feeds,
             "rss": self.feeds,
@@ -163,6 +211,33 @@ class SourceConfig(_Strict):
             }[self.kind]
             raise ValueError(f"kind {self.kind!r} needs {hint}")
         return self
+
+    def _discovery_needs(self) -> SourceConfig:
+        wrong = [key for key in _OUTLET_KEYS if getattr(self, key)]
+        if wrong:
+            raise ValueError(f"kind {self.kind!r} does not use {', '.join(wrong)} "
+                             "(it finds outlets through search: set queries, api_url)")
+        if self.kind == "naver_news" and not (self.client_id and self.client_secret):
+            raise ValueError("kind 'naver_news' needs client_id and client_secret (normally "
+                             '"${NAVER_CLIENT_ID}" and "${NAVER_CLIENT_SECRET}")')
+        if self.kind == "google_news" and (self.client_id or self.client_secret):
+            raise ValueError("client_id, client_secret: only for kind 'naver_news'")
+        return self
+
+    @property
+    def is_discovery(self) -> bool:
+        """Whether this source finds articles through a search service (docs/discovery.md)."""
+        return self.kind in DISCOVERY_KINDS
+
+    @property
+    def api_base(self) -> str:
+        """The search service's base URL: api_url, else the kind's public endpoint."""
+        return (self.api_url or DEFAULT_API_URLS.get(self.kind, "")).rstrip("/")
+
+    @property
+    def max_age(self) -> timedelta:
+        """How old a search result may be to be followed (the ``window``)."""
+        return parse_duration(self.window)
 
     @property
     def interval(self) -> timedelta:
@@ -376,11 +451,53 @@ class Config(_Strict):
                 raise ValueError(f"health.channels: unknown channel {name!r}")
         return self
 
+    @model_validator(mode="after")
+    def _discovery_has_queries(self) -> Config:
+        for index, source in enumerate(self.sources):
+            if source.is_discovery and not source.queries and not self.rules:
+                raise ValueError(f"sources[{index}] (id {source.id!r}): kind {source.kind!r} "
+                                 "needs queries, or [[rules]] to build them from")
+        return self
+
+    @model_validator(mode="after")
+    def _naver_budgets_fit(self) -> Config:
+        per_app: dict[str, list[SourceConfig]] = {}
+        for source in self.sources:
+            if source.kind == "naver_news" and source.enabled:
+                per_app.setdefault(source.client_id, []).append(source)
+        for shared in per_app.values():
+            total = sum(s.daily_budget for s in shared)
+            if total > NAVER_DAILY_LIMIT:
+                ids = ", ".join(s.id for s in shared)
+                raise ValueError(f"sources {ids} share one Naver application: their "
+                                 f"daily_budget adds up to {total}, more than Naver's "
+                                 f"{NAVER_DAILY_LIMIT:,} calls a day")
+        return self
+
     def secrets(self) -> list[str]:
-        """Return every value that must never appear in logs: channel URLs and passwords."""
+        """Return every value that must never appear in logs: channel URLs and passwords,
+        discovery API keys."""
         found: list[str] = []
         for channel in self.channels:
             found += [v for v in (channel.url, channel.secret, channel.password) if v]
+        for source in self.sources:
+            found += [v for v in (source.client_id, source.client_secret) if v]
+        return found
+
+    def trusted_origins(self) -> set[tuple[str, int | None]]:
+        """(host, port) of every URL the operator configured: outlets and search APIs.
+
+        Links that stay on these are trusted; any other is checked before it is fetched
+        (crawler.netguard). A port of None stands for the scheme's default (80 or 443).
+        """
+        found: set[tuple[str, int | None]] = set()
+        for source in self.sources:
+            urls = [source.url, *source.feeds, *source.start_urls, *source.sitemaps]
+            if source.is_discovery:
+                urls.append(source.api_base)
+            for url in urls:
+                if url:
+                    found.add(origin_of(url))
         return found
 
     def channel(self, channel_id: str) -> ChannelConfig | None:

@@ -41,6 +41,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from crawler.entries import entries_of
 from crawler.probe import PageState, probe
 from monitor.config import Config, SourceConfig, read_config
+from monitor.discovery_view import pause_reason
 from monitor.errors import ConfigError, DaemonError
 from monitor.health import ALARMS, daemon_state, needs_notice, next_state, notice_text
 from monitor.logs import setup_logging, update_secrets
@@ -299,6 +300,13 @@ class Daemon:
     def _look_at(self, source: SourceConfig) -> None:
         if self.crawls.stopping.is_set():
             return
+        if source.is_discovery:
+            with self.db_lock:
+                paused = pause_reason(self.archive, source, datetime.now(KST))
+            if paused:  # no crawl process for a source that may make no call
+                logger.info("%s: no crawl: %s", source.id, paused, extra={"source": source.id})
+                self._note_look(source.id)
+                return
         config = self.config
         full_due = (time.monotonic() - self.last_crawl.get(source.id, -1e12)
                     >= config.daemon.seconds("full_crawl_every"))

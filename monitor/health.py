@@ -21,6 +21,7 @@ from storage.runs import pid_alive
 STATES = ("ok", "catching up", "degraded", "failing", "blocked", "unknown")
 HEARTBEAT_FRESH = timedelta(minutes=2)  # the daemon writes one every 15 s
 ALARMS = ("failing", "blocked")
+HELD = ("quota", "backoff")  # a discovery source stopped calling its search API on purpose
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ def assess_run(run: Mapping[str, Any]) -> Assessment | None:
         return Assessment("blocked", error or "the outlet refuses our requests")
     if status == "failed":
         return Assessment("failing", error or "the run failed")
+    if run.get("stop_reason") in HELD and not run.get("errors"):
+        return Assessment("catching up", f"search API {run['stop_reason']}: the next crawls "
+                          "resume where this one stopped")
     if links == 0 and not_modified == 0:
         return Assessment("failing", "no article links found on the feeds or list pages"
                           + (f" ({error})" if error else ""))

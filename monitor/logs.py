@@ -2,7 +2,8 @@
 
 Redaction works on the finished output of each record (message, %-args, traceback, extra
 fields), so a secret cannot slip through a path nobody thought of. Three things are replaced
-by ``***``: every configured secret (channel URLs, signing secrets, SMTP passwords), the path
+by ``***``: every configured secret (channel URLs, signing secrets, SMTP passwords, the
+client id and secret of Naver discovery sources: ``Config.secrets``), the path
 of any Slack, Discord or Teams webhook URL, and the password of any ``scheme://user:pass@``.
 """
 

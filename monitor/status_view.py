@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from monitor.discovery_view import quota_text
 from monitor.health import daemon_state
 from storage import ArchiveUnavailable
 from storage.articles import count_articles
@@ -27,20 +28,23 @@ STATE_STYLES = {"ok": "green", "catching up": "cyan", "degraded": "yellow",
 
 def collect_status(archive: Archive, source_ids: Collection[str], now: datetime,
                    fault: ArchiveUnavailable | None = None,
-                   min_free_mb: float = 0) -> dict[str, Any]:
+                   min_free_mb: float = 0,
+                   discovery: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Return what ``medradar status`` shows, as one JSON-ready dict.
 
-    ``fault`` is why a writer could not write now (storage.db.probe_writes), if it could not.
+    ``fault`` is why a writer could not write now (storage.db.probe_writes), if it could not;
+    ``discovery``: the quota entries of discovery sources (monitor.discovery_view).
     """
     since = (now - timedelta(hours=24)).isoformat(timespec="seconds")
     counts = delivery_counts(archive)
+    quotas = discovery or {}
     free = free_mb(archive.path)
     state = fault.fault if fault else (
         "low disk space" if free is not None and free < min_free_mb else "ok")
     return {
         "daemon": daemon_state(daemon_row(archive), now),
-        "sources": [source_entry(row) for row in status_rows(archive, since)
-                    if row["id"] in source_ids],
+        "sources": [{**source_entry(row), "quota": quotas.get(row["id"])}
+                    for row in status_rows(archive, since) if row["id"] in source_ids],
         "deliveries": {s: counts["alerts"].get(s, 0) for s in DELIVERY_STATUSES},
         "notices": {s: counts["notices"].get(s, 0) for s in DELIVERY_STATUSES},
         "archive": {"path": str(archive.path), "bytes": archive.size_bytes(),
@@ -84,7 +88,9 @@ def backlog_text(backlog: Mapping[str, Any] | None) -> str:
 def print_status(console: Console, status: Mapping[str, Any]) -> None:
     """Print the sources table, then one line each for daemon, alerts, notices, archive."""
     running = status["daemon"]["running"]
-    table = Table("source", "state", "last run", "next run", "new 24h", "backlog", "last error")
+    quotas = any(src.get("quota") for src in status["sources"])
+    table = Table("source", "state", "last run", "next run", "new 24h", "backlog",
+                  *(["quota"] if quotas else []), "last error")
     for src in status["sources"]:
         last_run = (f"{short_time(src['last_run_at'])} {src['last_run_status']}"
                     if src["last_run_at"] else "never")
@@ -95,6 +101,7 @@ def print_status(console: Console, status: Mapping[str, Any]) -> None:
                       Text(last_run),
                       Text(short_time(src["next_run_at"]) if running else "-"),
                       str(src["new_24h"]), Text(backlog_text(src["backlog"])),
+                      *([Text(quota_text(src.get("quota")))] if quotas else []),
                       Text(shorten(error, 70)))
     console.print(table)
     deliveries, notices, archive = status["deliveries"], status["notices"], status["archive"]

@@ -104,8 +104,11 @@ def archive_metrics(rows: Mapping[str, list[tuple[Any, ...]]], size: int) -> lis
     backlog = _family(GaugeMetricFamily, "medradar_source_backlog_links",
                       "Article links a source's crawls left for later crawls (estimated); "
                       "absent when its archive is complete.", ["source"], rows["backlog"])
+    calls = _family(CounterMetricFamily, "medradar_search_api_calls_total",
+                    "Calls discovery sources made to their search API (Naver, Google News).",
+                    ["source"], rows.get("api_calls", []))
     pending = sum(n for _, status, n in rows["deliveries"] if status == "pending")
-    return [crawls, articles, errors, deliveries, notices, state, last, backlog,
+    return [crawls, articles, errors, deliveries, notices, state, last, backlog, calls,
             GaugeMetricFamily("medradar_outbox_pending", "Alert deliveries waiting to be sent.",
                               value=float(pending)),
             GaugeMetricFamily("medradar_archive_bytes", "Size of the archive file and its WAL.",

@@ -92,7 +92,8 @@ def claim_due(archive: Archive, now: str, seconds_per_row: float) -> list[dict[s
             "WHERE status = 'pending' AND next_attempt_at <= ?", [lease, token, now])
     return list(archive.db.query(
         "SELECT o.*, a.title, a.canonical_url AS url, a.source_id, a.published_at, a.author, "
-        "a.body, m.terms, a.story_id AS article_story, s.source_ids AS story_sources "
+        "a.body, a.outlet_host, a.outlet_name, a.partial, m.terms, "
+        "a.story_id AS article_story, s.source_ids AS story_sources "
         "FROM outbox o JOIN articles a ON a.id = o.article_id "
         "LEFT JOIN matches m ON m.rule_id = o.rule_id AND m.article_id = o.article_id "
         "LEFT JOIN stories s ON s.id = a.story_id "

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from storage.db import Archive, transaction
-from storage.normalize import KST, bigram_tokens, index_text
+from storage.normalize import KST, bigram_tokens, index_text, outlet_host
 from storage.stories import (
     DEFAULT_WINDOW,
     StoryText,
@@ -44,6 +44,9 @@ class NewArticle:
     fingerprint: str
     url_keys: tuple[str, ...] = field(default_factory=tuple)
     run_id: int | None = None
+    outlet_host: str | None = None  # default: the canonical URL's host (normalize.outlet_host)
+    outlet_name: str | None = None  # og:site_name, the search result's outlet, the source name
+    partial: str | None = None  # why the body is only the search result's text (None: whole)
 
 
 # new: stored; known: its URL is archived, unchanged; updated: its URL is archived and its title
@@ -151,13 +154,15 @@ def _insert(archive: Archive, article: NewArticle, text: StoryText, window: time
     cursor = archive.db.execute(
         """INSERT INTO articles (source_id, url, canonical_url, title, body, published_at,
                published_from, fetched_at, author, section, body_chars, content_hash,
-               fingerprint, run_id, story_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+               fingerprint, run_id, story_id, outlet_host, outlet_name, partial)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             article.source_id, article.url, article.canonical_url, article.title, article.body,
             published_at, published_from, fetched_at, article.author,
             article.section, len(article.body), article.content_hash, article.fingerprint,
             article.run_id, story_id if story_id is not None else new_story,
+            article.outlet_host or outlet_host(article.canonical_url),
+            article.outlet_name, article.partial,
         ],
     )
     article_id = int(cursor.lastrowid or 0)
@@ -277,3 +282,14 @@ def url_keys_before(archive: Archive, source_id: str, before: str) -> set[str]:
         "SELECT u.url_key FROM article_urls u JOIN articles a ON a.id = u.article_id "
         "WHERE a.source_id = ? AND a.fetched_at < ?", [source_id, before])
     return {row[0] for row in rows}
+
+
+def article_for_keys(archive: Archive, keys: Iterable[str]) -> int | None:
+    """Return the id of the archived article any of these URL keys maps to, or None."""
+    keys = list(keys)
+    if not keys:
+        return None
+    row = archive.db.execute(
+        f"SELECT article_id FROM article_urls WHERE url_key IN ({','.join('?' * len(keys))}) "
+        "LIMIT 1", keys).fetchone()
+    return int(row[0]) if row else None

@@ -224,4 +224,6 @@ def metric_rows(archive: Archive) -> dict[str, list[tuple[Any, ...]]]:
         "last_crawl": query("SELECT source_id, max(finished_at) FROM crawl_runs "
                             "WHERE finished_at IS NOT NULL GROUP BY source_id").fetchall(),
         "backlog": query("SELECT source_id, links_left FROM frontier").fetchall(),
+        "api_calls": query("SELECT source_id, sum(calls) FROM api_calls "
+                           "GROUP BY source_id").fetchall(),
     }

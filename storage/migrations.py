@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database, Migrations
 
+from storage.normalize import outlet_host
+
 migrations = Migrations("medradar")
 
 
@@ -287,3 +289,84 @@ def m005_stories(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX article_versions_article ON article_versions(article_id)")
+
+
+@migrations()
+def m006_discovery(db: Database) -> None:
+    """Outlet attribution and partial articles; search-API calls, positions and found items.
+
+    (m005 is story grouping, on another branch: the two touch different things.)
+    """
+    articles = db["articles"]
+    # The outlet an article came from: its normalised host, and its name where the page
+    # (og:site_name), the search result or the configured source says it.
+    articles.add_column("outlet_host", str)  # type: ignore[union-attr]
+    articles.add_column("outlet_name", str)  # type: ignore[union-attr]
+    # Why the body is only what a search result said (the page could not be fetched or
+    # extracted); NULL for an article extracted from its page.
+    articles.add_column("partial", str)  # type: ignore[union-attr]
+    for article_id, url in db.execute("SELECT id, canonical_url FROM articles").fetchall():
+        db.execute("UPDATE articles SET outlet_host = ? WHERE id = ?",
+                   [outlet_host(url), article_id])
+    db.execute("UPDATE articles SET outlet_name = (SELECT name FROM sources s "
+               "WHERE s.id = articles.source_id)")
+    db.execute("CREATE INDEX articles_outlet ON articles(outlet_host, published_at)")
+    db.execute(
+        """
+        CREATE TABLE api_calls (
+            source_id TEXT NOT NULL,
+            day TEXT NOT NULL,                 -- the quota day: a date in Korea time
+            calls INTEGER NOT NULL DEFAULT 0,  -- requests to the search service (reserved first)
+            refused INTEGER NOT NULL DEFAULT 0,  -- answers 429 / quota exceeded
+            PRIMARY KEY (source_id, day)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE discovery_state (
+            source_id TEXT PRIMARY KEY,
+            next_query INTEGER NOT NULL DEFAULT 0,  -- where the query rotation starts next
+            backoff_until TEXT,                -- no calls before this (429, quota exceeded)
+            backoff_reason TEXT,
+            backoffs INTEGER NOT NULL DEFAULT 0,  -- 429s in a row (the wait doubles)
+            updated_at TEXT
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE discovery_cursor (
+            source_id TEXT NOT NULL,
+            query TEXT NOT NULL,
+            next_start INTEGER NOT NULL,       -- the result position the next crawl resumes at
+            reason TEXT NOT NULL,              -- why the walk stopped there
+            opened_at TEXT NOT NULL,           -- the walk ends at results seen before this
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (source_id, query)
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TABLE discovered (
+            source_id TEXT NOT NULL,
+            item_key TEXT NOT NULL,            -- URL key of the result's link
+            link TEXT NOT NULL,                -- the result's link (originallink, Google link)
+            url TEXT,                          -- the outlet URL followed (after resolution)
+            queries TEXT NOT NULL,             -- the queries that found it, ' | '-separated
+            title TEXT,
+            published_at TEXT,
+            outlet_host TEXT,
+            outlet_name TEXT,
+            outcome TEXT NOT NULL,             -- new | partial | known | duplicate | blocked |
+                                               -- unresolved | skipped | failed | fetching
+            reason TEXT,                       -- why, for every outcome but new and known
+            article_id INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            run_id INTEGER,                    -- the run that last handled it
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            PRIMARY KEY (source_id, item_key)
+        )"""
+    )
+    db.execute("CREATE INDEX discovered_run ON discovered(run_id)")
+    db.execute("CREATE INDEX discovered_outlet ON discovered(source_id, outlet_host)")
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 KST = ZoneInfo("Asia/Seoul")  # every stored time is in Korea time, with this one offset
@@ -91,3 +92,15 @@ def fingerprint(body: str) -> str:
     key = body_key(body)
     shingles = {key[i : i + 4] for i in range(max(len(key) - 3, 1))}
     return f"{Simhash(sorted(shingles)).value:016x}"
+
+
+def outlet_host(url: str) -> str:
+    """The host an outlet is grouped by: lower-case, without www./m./mobile., with the port
+    only when it is not the scheme's default."""
+    parts = urlsplit(url)
+    host = re.sub(r"^(www\d?|m|mobile)\.", "", (parts.hostname or "").lower().rstrip("."))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return f"{host}:{port}" if port and port not in (80, 443) else host

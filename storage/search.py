@@ -104,8 +104,9 @@ def query_condition(query: Query) -> tuple[str, list[Any]]:
 
 
 def article_filters(since: str | None = None, until: str | None = None,
-                    sources: list[str] | None = None) -> tuple[list[str], list[Any]]:
-    """SQL conditions (and their parameters) on published_at and source_id."""
+                    sources: list[str] | None = None, outlets: list[str] | None = None
+                    ) -> tuple[list[str], list[Any]]:
+    """SQL conditions (and their parameters) on published_at, source_id and outlet_host."""
     where: list[str] = []
     params: list[Any] = []
     if since:
@@ -117,6 +118,9 @@ def article_filters(since: str | None = None, until: str | None = None,
     if sources:
         where.append(f"source_id IN ({','.join('?' * len(sources))})")
         params.extend(sources)
+    if outlets:
+        where.append(f"outlet_host IN ({','.join('?' * len(outlets))})")
+        params.extend(outlet.lower() for outlet in outlets)
     return where, params
 
 
@@ -128,14 +132,16 @@ def search_articles(
     sources: list[str] | None = None,
     limit: int = 20,
     by_story: bool = False,
+    outlets: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Return matching articles, newest first, as dicts with id, source, title, url, body...
+    """Return matching articles, newest first, as dicts with id, source, title, url, body,
+    outlet (host and name) and why the body is partial (if it is).
 
     ``by_story`` collapses copies of one story to its first matching article, ordered by the
     story's newest match, with the story's id, article count and outlets' source ids.
     """
     condition, params = query_condition(query)
-    filters, filter_params = article_filters(since, until, sources)
+    filters, filter_params = article_filters(since, until, sources, outlets)
     where = [condition, *filters]
     params.extend(filter_params)
     if by_story:
@@ -151,7 +157,8 @@ def search_articles(
     if not ids:
         return []
     rows = archive.db.query(
-        "SELECT id, source_id, title, canonical_url AS url, published_at, author, body "
+        "SELECT id, source_id, title, canonical_url AS url, published_at, author, "
+        "outlet_host, outlet_name, partial, body "
         f"FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
     by_id = {row["id"]: row for row in rows}
     return [by_id[i] for i in ids]
@@ -178,6 +185,22 @@ def _search_stories(archive: Archive, where: str, params: list[Any],
         row["source_ids"] = json.loads(row["source_ids"] or json.dumps([row["source_id"]]))
         row["story_articles"] = row["story_articles"] or 1
     return [by_id[i] for i in ids]
+
+
+def outlet_counts(archive: Archive, query: Query, since: str | None = None,
+                  until: str | None = None, sources: list[str] | None = None,
+                  outlets: list[str] | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Matching articles grouped by outlet, most first: host, name, articles, the sources
+    that brought them (configured outlets and discovery alike), the newest date."""
+    condition, params = query_condition(query)
+    filters, filter_params = article_filters(since, until, sources, outlets)
+    where = " AND ".join([condition, *filters])
+    return list(archive.db.query(
+        "SELECT outlet_host, max(outlet_name) AS outlet_name, count(*) AS articles, "
+        "group_concat(DISTINCT source_id) AS sources, max(published_at) AS latest, "
+        "sum(partial IS NOT NULL) AS partial "
+        f"FROM articles WHERE {where} GROUP BY outlet_host "
+        "ORDER BY articles DESC, latest DESC LIMIT ?", [*params, *filter_params, limit]))
 
 
 def snippet(body: str, terms: list[str], width: int = 60) -> str:

@@ -20,8 +20,15 @@ from tests.conftest import REPO
 
 # The tests whose outcome depends on how old an article is or on "now": alert matching
 # (max_age), delivery and digests, the daemon's alerts, status windows, CLI date filters,
-# Datasette's "new today" and "last 7 days", stories and article versions.
+# Datasette's "new today" and "last 7 days", stories and article versions, and discovery's
+# window, quota day and backoff until midnight.
 AGE_SENSITIVE = [
+    "tests/test_discovery_units.py",
+    "tests/test_discovery.py::test_naver_pages_newest_first_and_stores_each_outlets_article",
+    "tests/test_discovery.py::test_a_429_backs_off_until_the_quota_resets_and_resumes_at_the_"
+    "same_place",
+    "tests/test_discovery.py::test_the_daily_budget_is_never_exceeded_and_status_says_what_is_"
+    "left",
     "tests/test_daemon.py::test_new_article_reaches_the_webhook_within_two_intervals",
     "tests/test_alert_matching.py",
     "tests/test_alert_delivery.py",

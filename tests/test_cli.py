@@ -193,7 +193,8 @@ def test_search_csv_and_table(archive: Path, cli: Cli) -> None:
     done = cli("--config", str(archive), "search", "오송", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert rows and set(rows[0]) == {"id", "source_id", "published_at", "title", "url",
-                                      "author", "snippet"}
+                                      "author", "outlet_host", "outlet_name", "partial",
+                                      "snippet"}
     table = cli("--config", str(archive), "search", "오송")
     assert "오송" in table.stdout and "result(s)" in table.stderr
 

@@ -187,7 +187,8 @@ def test_scrapy_crawl_from_repo_root(
     env = {**os.environ, "MEDRADAR_CONFIG": str(config), "PYTHONPATH": str(REPO)}
     scrapy = [sys.executable, "-m", "scrapy"]
     listed = subprocess.run([*scrapy, "list"], cwd=REPO, env=env, capture_output=True, text=True)
-    assert listed.stdout.split() == ["listing", "ndsoft", "rss", "sitemap"]
+    assert listed.stdout.split() == ["google_news", "listing", "naver_news", "ndsoft", "rss",
+                                     "sitemap"]
     done = subprocess.run([*scrapy, "crawl", "ndsoft", "-a", "source=medinews", "-L", "WARNING"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -28,6 +28,7 @@ from crawler.clean import unescape
 from crawler.dates import parse_date
 from crawler.failures import HOST_UNRESOLVED, UNRESOLVED
 from crawler.items import PageItem
+from crawler.middlewares import BlockedRequest
 from crawler.recorder import RunRecorder, shared_archive
 from crawler.settings import settings_for
 from crawler.urls import clean_url, ndsoft_short, url_key
@@ -43,6 +44,8 @@ def describe_failure(failure: Failure) -> tuple[str, str]:
     """Turn a download failure into (kind, one-line message) for the run record."""
     exc = failure.value
     name = type(exc).__name__
+    if isinstance(exc, BlockedRequest):
+        return exc.kind, str(exc)
     if isinstance(exc, HttpError):
         status = exc.response.status
         kind = "blocked" if status in (401, 403, 429, 451) else "http"
@@ -165,16 +168,17 @@ class ArticleSpider(scrapy.Spider):
     # -- articles ---------------------------------------------------------------------------
 
     def follow_article(self, url: str, hints: dict[str, Any] | None = None,
-                       base: str | None = None, backlog: bool = False
+                       base: str | None = None, backlog: bool = False, count: bool = True
                        ) -> tuple[Request | None, bool]:
         """Return (request or None, is the article new to the archive) for an article link.
 
         Past the source's max_articles the link is counted as left for a later crawl.
         Backlog links wait behind the fresh ones (a capped run brings the newest news first).
+        ``count=False``: the caller counted the link already (a search result).
         """
         url = ndsoft_short(clean_url(url, base))
         key = url_key(url)
-        self.run.counts.links_found += 1
+        self.run.counts.links_found += count
         if key in self.requested:
             return None, True  # new to the archive before this run (stored since, maybe)
         # An archived article is fetched again only when its feed item or sitemap entry says it
@@ -217,7 +221,8 @@ class ArticleSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         kind, message = describe_failure(failure)
         what = request.meta.get("kind", "page") if request else "page"
-        if kind in ("blocked", "robots"):
+        # The outlet refusing us counts against its health; our own SSRF guard does not.
+        if kind in ("blocked", "robots") and not isinstance(failure.value, BlockedRequest):
             self.run.counts.blocked += 1
         if what == "article":
             self.run.article_errors += 1
