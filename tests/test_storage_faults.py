@@ -206,15 +206,24 @@ def test_alert_dispatch_during_a_lock_loses_nothing_and_sends_nothing_twice(
 # -- full, read-only, gone ---------------------------------------------------------------------
 
 
+def just_full(folder: Path) -> str:
+    """An [archive] max_size_mb that holds the empty archive and not much more."""
+    open_archive(folder / "archive.db").close()
+    size = (folder / "archive.db").stat().st_size / 1e6
+    return f"{size + 0.03:.3f}"
+
+
 def test_full_archive_exits_1_then_recovers_when_space_returns(
         medinews: OutletServer, tmp_path: Path) -> None:
-    config = faulty_config(tmp_path, {"medinews": medinews}, archive="max_size_mb = 0.2\n")
+    cap = just_full(tmp_path)
+    config = faulty_config(tmp_path, {"medinews": medinews}, archive=f"max_size_mb = {cap}\n")
     done = run_cli("--config", str(config), "crawl")
-    assert_one_line(done, "archive: full", "max_size_mb = 0.2")
+    assert_one_line(done, "archive: full", f"max_size_mb = {cap}")
     assert stored(config) < 12
     status = run_cli("--config", str(config), "status")
     assert "archive: full" in status.stdout, status.stdout + status.stderr
-    config.write_text(config.read_text("utf-8").replace("max_size_mb = 0.2", "max_size_mb = 50"))
+    config.write_text(config.read_text("utf-8").replace(f"max_size_mb = {cap}",
+                                                        "max_size_mb = 50"))
     done = run_cli("--config", str(config), "crawl")
     assert done.returncode == 0, done.stderr
     assert stored(config) == 12
@@ -275,9 +284,10 @@ def test_daemon_sends_one_ops_message_when_the_archive_fills_and_one_when_it_rec
         medinews: OutletServer, tmp_path: Path) -> None:
     from tests.test_daemon import running, wait_for
 
+    cap = just_full(tmp_path)
     with Receiver() as ops:
-        config = faulty_config(tmp_path, {"medinews": medinews}, archive="max_size_mb = 0.2\n",
-                               medinews={"every": "2s"})
+        config = faulty_config(tmp_path, {"medinews": medinews},
+                               archive=f"max_size_mb = {cap}\n", medinews={"every": "2s"})
         config.write_text(config.read_text("utf-8")
                           + f'\n[[channels]]\nid = "ops"\nkind = "webhook"\nurl = "{ops.url()}"\n'
                           + '\n[health]\nchannels = ["ops"]\n'
@@ -286,7 +296,7 @@ def test_daemon_sends_one_ops_message_when_the_archive_fills_and_one_when_it_rec
             wait_for("the full-archive message", lambda: list(ops.received), daemon)
             time.sleep(6)  # further crawls meet the same fault: no second message
             assert len(ops.received) == 1, [r.json() for r in ops.received]
-            config.write_text(config.read_text("utf-8").replace("max_size_mb = 0.2",
+            config.write_text(config.read_text("utf-8").replace(f"max_size_mb = {cap}",
                                                                 "max_size_mb = 50"))
             wait_for("every article once there is space", lambda: stored_now(tmp_path) == 12,
                      daemon, timeout=60)
