@@ -44,15 +44,7 @@ def deliver_notices(archive: Archive, config: Config, client: httpx.Client | Non
             continue
         notice = to_notice(row, config)
         try:
-            if channel.kind == "console":
-                console_notice(channel, notice, config)
-            elif channel.kind == "email":
-                send_message(channel, render_notice_email(notice, channel.sender,
-                                                          channel.recipients),
-                             config.alerts.timeout)
-            else:
-                post_json(channel, encode_json(render_notice(channel.kind, notice)),
-                          config.alerts.timeout, f"notice-{row['id']}", client)
+            send_notice(channel, notice, config, client, f"notice-{row['id']}")
         except DeliveryError as exc:
             report.errors.append(str(exc))
             status, error, due = after_failure(exc, row["created_at"], row["attempts"], config,
@@ -84,18 +76,23 @@ def send_archive_notice(config: Config, client: httpx.Client | None, state: str,
         if channel is None:
             continue
         try:
-            if channel.kind == "console":
-                console_notice(channel, notice, config)
-            elif channel.kind == "email":
-                send_message(channel, render_notice_email(notice, channel.sender,
-                                                          channel.recipients),
-                             config.alerts.timeout)
-            else:
-                post_json(channel, encode_json(render_notice(channel.kind, notice)),
-                          config.alerts.timeout, f"archive-{state}-{notice.at}", client)
+            send_notice(channel, notice, config, client, f"archive-{state}-{notice.at}")
         except DeliveryError as exc:
             errors.append(str(exc))
     return errors
+
+
+def send_notice(channel: ChannelConfig, notice: Notice, config: Config,
+                client: httpx.Client | None, delivery_id: str) -> None:
+    """Send one ops message to one channel; raise DeliveryError on failure."""
+    if channel.kind == "console":
+        console_notice(channel, notice, config)
+    elif channel.kind == "email":
+        send_message(channel, render_notice_email(notice, channel.sender, channel.recipients),
+                     config.alerts.timeout)
+    else:
+        post_json(channel, encode_json(render_notice(channel.kind, notice)),
+                  config.alerts.timeout, delivery_id, client)
 
 
 def console_notice(channel: ChannelConfig, notice: Notice, config: Config) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from crawler.errors import HostLookupError, UnsafeAddressError
-from monitor.config import origin_of
+from storage.normalize import origin_of
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 

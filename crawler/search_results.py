@@ -21,8 +21,8 @@ from crawler.clean import unescape
 from crawler.dates import parse_date
 from crawler.errors import FeedError
 from crawler.urls import canonical_url
-from monitor.config import RuleConfig, SourceConfig, origin_of
-from storage.normalize import content_hash, fingerprint
+from monitor.config import RuleConfig, SourceConfig
+from storage.normalize import content_hash, fingerprint, origin_of
 
 NAVER_PATH = "/v1/search/news.json"
 NAVER_MAX_START = 1000  # Naver answers start 1..1000 only

@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from monitor.errors import ConfigError
+from storage.normalize import origin_of
 
 ENV_VAR = "MEDRADAR_CONFIG"
 LOCAL_NAME = "medradar.toml"
@@ -40,19 +41,6 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 15m, 2h, 7d)")
     return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-
-
-def origin_of(url: str) -> tuple[str, int | None]:
-    """(host, port) of a URL: the host lower-cased without ``www.``/``m.``, the port None
-    when it is the scheme's default."""
-    parts = urlsplit(url)
-    host = re.sub(r"^(www\d?|m|mobile)\.", "", (parts.hostname or "").lower().rstrip("."))
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    default = {"http": 80, "https": 443}.get(parts.scheme)
-    return host, (None if port in (None, default) else port)
 
 
 def _check_url(value: str) -> str:

@@ -94,13 +94,21 @@ def fingerprint(body: str) -> str:
     return f"{Simhash(sorted(shingles)).value:016x}"
 
 
-def outlet_host(url: str) -> str:
-    """The host an outlet is grouped by: lower-case, without www./m./mobile., with the port
-    only when it is not the scheme's default."""
+def origin_of(url: str) -> tuple[str, int | None]:
+    """(host, port) of a URL: the host lower-cased without ``www.``/``m.``, the port None
+    when it is the scheme's default."""
     parts = urlsplit(url)
     host = re.sub(r"^(www\d?|m|mobile)\.", "", (parts.hostname or "").lower().rstrip("."))
     try:
         port = parts.port
     except ValueError:
         port = None
-    return f"{host}:{port}" if port and port not in (80, 443) else host
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    return host, (None if port in (None, default) else port)
+
+
+def outlet_host(url: str) -> str:
+    """The host an outlet is grouped by: origin_of's host, with the port only when it is not
+    the scheme's default."""
+    host, port = origin_of(url)
+    return f"{host}:{port}" if port else host

@@ -41,7 +41,7 @@ from crawler.search_results import (
 )
 from crawler.spiders.base import ArticleSpider, crawl_config, describe_failure
 from crawler.urls import clean_url, ndsoft_short, url_key
-from monitor.config import Config, origin_of
+from monitor.config import Config
 from storage.articles import article_for_keys
 from storage.discovery import (
     FoundItem,
@@ -59,7 +59,7 @@ from storage.discovery import (
     set_rotation,
     settle_found,
 )
-from storage.normalize import KST, outlet_host
+from storage.normalize import KST, origin_of, outlet_host
 
 Output = list[Request | PageItem]
 MAX_HOPS = 5  # redirects inside Google's host while resolving one link
