@@ -25,6 +25,7 @@ from storage.articles import (
     url_keys_before,
     version_time,
 )
+from storage.db import now_kst
 from storage.runs import (
     RunCounts,
     close_frontier,
@@ -164,7 +165,9 @@ class RunRecorder:
 
     def announces_update(self, key: str, updated_at: str | None) -> bool:
         """Tell whether a feed or sitemap says an archived article changed since we stored it."""
-        if not updated_at:
+        if not updated_at or updated_at > now_kst():
+            # No date, or one in the future: a CMS that stamps lastmod wrongly, or a clock
+            # that is off, says nothing about an edit (and would refetch every crawl).
             return False
         stored = version_time(self.archive, key)
         return stored is not None and updated_at > stored
