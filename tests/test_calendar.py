@@ -1,5 +1,5 @@
 """The suite does not depend on the calendar: the tests that read article ages pass with the
-whole machine's clock a year ahead and a year back.
+whole machine's clock a year ahead.
 
 Each case runs those tests again in a child pytest under libfaketime (LD_PRELOAD), which moves
 the clock of every process the tests start (daemons, crawl processes, extraction workers) and
@@ -51,8 +51,10 @@ def faketime_env(offset: str) -> dict[str, str]:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="libfaketime is Linux-only")
 @pytest.mark.skipif(bool(os.environ.get("FAKETIME")),
                     reason="the whole suite already runs on a moved clock (FAKETIME is set)")
-@pytest.mark.parametrize(("offset", "years"), [("+365d", 1), ("-365d", -1)])
-def test_age_sensitive_tests_pass_a_year_ahead_and_a_year_back(offset: str, years: int) -> None:
+# A year ahead in every run (about 80 s); a year back, and the whole suite both ways, by hand
+# (README, "Development"): the suite's 10-minute budget on 2 cores does not hold all three.
+@pytest.mark.parametrize(("offset", "years"), [("+365d", 1)])
+def test_age_sensitive_tests_pass_a_year_ahead(offset: str, years: int) -> None:
     env = faketime_env(offset)
     seen = subprocess.run([sys.executable, "-c", "import datetime; print(datetime.date.today())"],
                           env=env, capture_output=True, text=True, check=True).stdout.strip()
