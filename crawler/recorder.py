@@ -46,6 +46,8 @@ from storage.stories import DEFAULT_WINDOW
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
+# Scrapy close reasons of a run that ran its course (any other is an interruption).
+RAN_TO_ITS_END = ("finished", "closespider_timeout", "closespider_itemcount", HOST_UNRESOLVED)
 _ARCHIVES: dict[Path, Archive] = {}
 # URL keys per archive, loaded once per process and shared by every source crawling in it.
 _KNOWN: dict[Path, set[str]] = {}
@@ -229,8 +231,7 @@ class RunRecorder:
             # it interrupted and walks everything again. Nothing it fetched is counted as had.
             return "archive unavailable"
         self._settle_backlog(reason)
-        if reason not in ("finished", "closespider_timeout", "closespider_itemcount",
-                          HOST_UNRESOLVED):
+        if reason not in RAN_TO_ITS_END:
             status, counts.complete = "interrupted", False
         elif counts.errors == 0:
             status = "ok"
@@ -254,8 +255,7 @@ class RunRecorder:
             self.error("gap", f"all {self.feed_gap} feed items are new and no list page reached "
                        "an archived article: articles published in between may be missing "
                        f"(gap of more than {self.feed_gap - 1})")
-        if reason not in ("finished", "closespider_timeout", "closespider_itemcount",
-                          HOST_UNRESOLVED):
+        if reason not in RAN_TO_ITS_END:
             counts.stop_reason = "interrupted"  # the frontier saved along the walk stays
         elif reason == "closespider_timeout":
             counts.stop_reason = "time limit"

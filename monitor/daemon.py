@@ -40,6 +40,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from crawler.entries import entries_of
 from crawler.probe import PageState, probe
+from monitor.child import ARCHIVE_FAULT
 from monitor.config import Config, SourceConfig, read_config
 from monitor.discovery_view import pause_reason
 from monitor.errors import ConfigError, DaemonError
@@ -66,7 +67,6 @@ logger = logging.getLogger("medradar.daemon")
 TIMEZONE = "Asia/Seoul"
 HEARTBEAT_SECONDS = 15
 STARTUP_RETRY_SECONDS = 5  # a locked or full archive at start: try the bookkeeping again
-CHILD_ARCHIVE_FAULT = 3  # monitor.child's exit code when the archive refused the crawl
 WATCH_SECONDS = 2
 
 
@@ -347,7 +347,7 @@ class Daemon:
         self.last_crawl[source.id] = started
         pid, code = outcome
         took = time.monotonic() - started
-        if code == CHILD_ARCHIVE_FAULT:
+        if code == ARCHIVE_FAULT:
             # The crawl logged the refusal; its run stays open and the next crawl redoes it.
             self.known.pop(source.id, None)
             fault = probe_writes(self.config.archive_path, self.config.archive.max_size_mb)
