@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 
+from alerts.config import ChannelConfig
 from alerts.errors import DeliveryError
 from alerts.render import (
     SIGNATURE_HEADER,
@@ -31,10 +32,9 @@ from alerts.render import (
     sign,
     story_label,
 )
-from crawler.backoff import retry_after_seconds
-from monitor.config import ChannelConfig
-from monitor.logs import redact
+from storage.backoff import retry_after_seconds
 from storage.db import now_kst
+from storage.redact import redact
 
 logger = logging.getLogger("medradar.alerts")
 

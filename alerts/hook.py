@@ -7,9 +7,9 @@ from datetime import datetime
 
 from apscheduler.triggers.cron import CronTrigger
 
+from alerts.config import RuleConfig
 from alerts.match import CompiledRule, RuleSet, prepare
 from alerts.rules import parse_rule
-from monitor.config import RuleConfig
 from storage.alerts import record_match, story_of
 from storage.articles import NewArticle, Previous, StoredHook
 from storage.db import Archive

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import httpx
 
 from alerts.channels import post_json, send_message, write_console
+from alerts.config import AlertSetup, ChannelConfig
 from alerts.errors import DeliveryError
 from alerts.outbox import DeliveryReport, after_failure
 from alerts.render import Notice, encode_json, render_notice, render_notice_email
-from monitor.config import ChannelConfig, Config, parse_duration
+from storage.config import parse_duration
 from storage.db import Archive
 from storage.health import due_notices, mark_notice
 from storage.normalize import KST
@@ -20,7 +22,7 @@ from storage.normalize import KST
 logger = logging.getLogger("medradar.alerts")
 
 
-def to_notice(row: dict[str, Any], config: Config) -> Notice:
+def to_notice(row: dict[str, Any], config: AlertSetup) -> Notice:
     """Build the message data of one notices row."""
     source = next((s for s in config.sources if s.id == row["source_id"]), None)
     return Notice(notice_id=row["id"], source_id=row["source_id"],
@@ -28,7 +30,7 @@ def to_notice(row: dict[str, Any], config: Config) -> Notice:
                   previous=row["previous"], message=row["message"], at=row["created_at"])
 
 
-def deliver_notices(archive: Archive, config: Config, client: httpx.Client | None = None,
+def deliver_notices(archive: Archive, config: AlertSetup, client: httpx.Client | None = None,
                     now: datetime | None = None) -> DeliveryReport:
     """Send every ops message that is due; record each outcome in the notices table."""
     # Stored times are ISO strings in Korea time: compare like with like.
@@ -60,10 +62,10 @@ def deliver_notices(archive: Archive, config: Config, client: httpx.Client | Non
 ARCHIVE = "archive"  # the source_id of ops messages about the archive itself
 
 
-def send_archive_notice(config: Config, client: httpx.Client | None, state: str, previous: str,
-                        message: str) -> list[str]:
-    """Send an ops message about the archive (full, read-only, gone, recovered) to every health
-    channel at once, without the notices table, which may be what cannot be written.
+def send_archive_notice(config: AlertSetup, channels: Sequence[str], client: httpx.Client | None,
+                        state: str, previous: str, message: str) -> list[str]:
+    """Send an ops message about the archive (full, read-only, gone, recovered) to the given
+    health channels at once, without the notices table, which may be what cannot be written.
 
     Returns the delivery errors (one line each); a failed one is not retried.
     """
@@ -71,7 +73,7 @@ def send_archive_notice(config: Config, client: httpx.Client | None, state: str,
                     previous=previous, message=message,
                     at=datetime.now(KST).isoformat(timespec="seconds"))
     errors = []
-    for name in config.health.channels:
+    for name in channels:
         channel = config.channel(name)
         if channel is None:
             continue
@@ -82,7 +84,7 @@ def send_archive_notice(config: Config, client: httpx.Client | None, state: str,
     return errors
 
 
-def send_notice(channel: ChannelConfig, notice: Notice, config: Config,
+def send_notice(channel: ChannelConfig, notice: Notice, config: AlertSetup,
                 client: httpx.Client | None, delivery_id: str) -> None:
     """Send one ops message to one channel; raise DeliveryError on failure."""
     if channel.kind == "console":
@@ -95,7 +97,7 @@ def send_notice(channel: ChannelConfig, notice: Notice, config: Config,
                   config.alerts.timeout, delivery_id, client)
 
 
-def console_notice(channel: ChannelConfig, notice: Notice, config: Config) -> None:
+def console_notice(channel: ChannelConfig, notice: Notice, config: AlertSetup) -> None:
     """An ops message on the console channel: a log line and a JSON line."""
     logger.warning("ops: %s", notice.message)
     write_console(channel, render_notice("webhook", notice), config.archive_path.parent)

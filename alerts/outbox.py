@@ -12,11 +12,12 @@ from typing import Any
 import httpx
 
 from alerts.channels import send
+from alerts.config import AlertSetup
 from alerts.errors import DeliveryError
 from alerts.render import Alert, collapse_stories
-from crawler.backoff import backoff_delay
-from monitor.config import Config, parse_duration
 from storage.alerts import claim_due, mark_failed, mark_retry, mark_sent
+from storage.backoff import backoff_delay
+from storage.config import parse_duration
 from storage.db import Archive
 from storage.normalize import KST, squash
 from storage.search import snippet
@@ -40,7 +41,7 @@ class DeliveryReport:
         setattr(self, name, getattr(self, name) + n)
 
 
-def to_alert(row: dict[str, Any], config: Config) -> Alert:
+def to_alert(row: dict[str, Any], config: AlertSetup) -> Alert:
     """Build the message data of one outbox row (joined with its article and match)."""
     rule = config.rule(row["rule_id"])
     terms = tuple(json.loads(row["terms"] or "[]"))
@@ -71,7 +72,7 @@ def retry_delay(attempts: int, base: float, cap: float, retry_after: float | Non
     return backoff_delay(attempts + 1, base, cap)
 
 
-def after_failure(exc: DeliveryError, oldest: str, attempts: int, config: Config,
+def after_failure(exc: DeliveryError, oldest: str, attempts: int, config: AlertSetup,
                   now: datetime, give_up_before: str) -> tuple[str, str, str | None]:
     """What a failed attempt leads to: (status, error, next attempt time or None).
 
@@ -97,7 +98,7 @@ def _groups(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return singles + list(digests.values())
 
 
-def deliver_due(archive: Archive, config: Config, sender: Sender | None = None,
+def deliver_due(archive: Archive, config: AlertSetup, sender: Sender | None = None,
                 now: datetime | None = None) -> DeliveryReport:
     """Send every delivery that is due now; record each outcome in the outbox."""
     # Stored times are ISO strings in Korea time: compare like with like.
@@ -115,7 +116,7 @@ def deliver_due(archive: Archive, config: Config, sender: Sender | None = None,
     return report
 
 
-def _deliver_group(archive: Archive, config: Config, group: list[dict[str, Any]],
+def _deliver_group(archive: Archive, config: AlertSetup, group: list[dict[str, Any]],
                    sender: Sender, now: datetime, give_up_before: str,
                    report: DeliveryReport) -> None:
     ids = [row["id"] for row in group]

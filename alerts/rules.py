@@ -155,3 +155,20 @@ def positive_terms(node: Node) -> list[Term]:
     if isinstance(node, Not):
         return []
     return [term for child in node.operands for term in positive_terms(child)]
+
+
+def search_query(node: Node, style: str) -> str:
+    """A search-service query from a rule's positive terms (discovery sources ask for one per
+    rule): AND as spaces, OR as ``|`` (style ``naver_news``) or ``OR`` (``google_news``),
+    phrases quoted; NOT parts are left out (the rule filters the results again)."""
+    if isinstance(node, Term):
+        return f'"{node.text}"' if node.phrase else node.text
+    if isinstance(node, Not):
+        return ""
+    parts = [p for p in (search_query(child, style) for child in node.operands) if p]
+    if isinstance(node, All):
+        return " ".join(parts)
+    assert isinstance(node, Any_)
+    if len(parts) < 2:
+        return "".join(parts)
+    return " | ".join(parts) if style == "naver_news" else "(" + " OR ".join(parts) + ")"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.config import SourceConfig
+from crawler.config import SourceConfig
 
 NDSOFT_FEED_PATH = "/rss/allArticle.xml"
 NDSOFT_LIST_PATH = "/news/articleList.html?view_type=sm"

@@ -19,11 +19,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from crawler.backoff import backoff_delay, retry_after_seconds
 from crawler.errors import HostLookupError, UnsafeAddressError
 from crawler.failures import UNRESOLVED
+from crawler.job import job_of
 from crawler.netguard import check_url, is_trusted
 from crawler.worker import backlog
+from storage.backoff import backoff_delay, retry_after_seconds
 
 __all__ = ["BackoffRetryMiddleware", "BlockedRequest", "ExtractionBacklogMiddleware",
            "SafeAddressMiddleware", "backoff_delay", "retry_after_seconds"]
@@ -52,10 +53,8 @@ class SafeAddressMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SafeAddressMiddleware:
         """Build from the crawl's configuration."""
-        from crawler.spiders.base import crawl_config
-
-        config = crawl_config(crawler.settings)
-        return cls(config.trusted_origins(), config.crawl.allow_private_networks)
+        job = job_of(crawler.settings)
+        return cls(job.trusted_origins(), job.crawl.allow_private_networks)
 
     async def process_request(self, request: Request) -> None:
         """Let the request through, or raise BlockedRequest saying why not."""

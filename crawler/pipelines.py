@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.errors import ExtractError
 from crawler.items import PageItem
+from crawler.job import CrawlJob, job_of
 from crawler.search_results import partial_article
 from crawler.urls import url_key
 from crawler.worker import extract_in_pool
@@ -159,22 +160,20 @@ class AlertDispatcher:
 
     _SHARED: ClassVar[dict[int, AlertDispatcher]] = {}
 
-    def __init__(self, config: Any, enabled: bool) -> None:
-        self.config = config
-        self.enabled = enabled and bool(getattr(config, "channels", None))
+    def __init__(self, job: CrawlJob, enabled: bool) -> None:
+        self.job = job
+        self.enabled = enabled and job.deliver is not None
         self.lock = threading.Lock()
         self.running = False
         self.again = False
 
     @classmethod
     def for_crawler(cls, crawler: Crawler) -> AlertDispatcher:
-        """One dispatcher per configuration in this process, shared by its sources."""
-        from crawler.spiders.base import crawl_config
-
-        config = crawl_config(crawler.settings)
-        key = id(config)
+        """One dispatcher per crawl job in this process, shared by its sources."""
+        job = job_of(crawler.settings)
+        key = id(job)
         if key not in cls._SHARED:
-            cls._SHARED[key] = cls(config, crawler.settings.getbool("MEDRADAR_SEND_ALERTS"))
+            cls._SHARED[key] = cls(job, crawler.settings.getbool("MEDRADAR_SEND_ALERTS"))
         return cls._SHARED[key]
 
     def kick(self) -> None:
@@ -191,15 +190,15 @@ class AlertDispatcher:
         reactor.callInThread(self._run)
 
     def _run(self) -> None:
-        from alerts.outbox import deliver_due
         from storage import open_archive
 
+        deliver, job = self.job.deliver, self.job
+        assert deliver is not None  # kick() runs no pass without it
         while True:
             try:
-                archive = open_archive(self.config.archive_path,
-                                       **self.config.archive.options())
+                archive = open_archive(job.archive_path, **job.archive_options)
                 try:
-                    deliver_due(archive, self.config)
+                    deliver(archive)
                 finally:
                     archive.close()
             except StorageError as exc:  # locked or full: the alerts stay queued

@@ -9,7 +9,7 @@ batches, each one transaction, and the run row says 'running' until a later star
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -53,7 +53,7 @@ _ARCHIVES: dict[Path, Archive] = {}
 _KNOWN: dict[Path, set[str]] = {}
 
 
-def shared_archive(path: Path, options: dict[str, Any] | None = None) -> Archive:
+def shared_archive(path: Path, options: Mapping[str, Any] | None = None) -> Archive:
     """Return one open archive per file for the whole process (one writer connection).
 
     Runs left 'running' by dead processes are closed first when the archive takes the write;

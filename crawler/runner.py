@@ -15,6 +15,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from crawler.config import SourceConfig
+from crawler.job import CrawlJob
 from crawler.logformat import quiet_scrapy_network_errors
 from crawler.recorder import RunRecorder, close_archives, shared_archive
 from crawler.settings import settings_for
@@ -25,7 +27,6 @@ from crawler.spiders.ndsoft import NdsoftSpider
 from crawler.spiders.rss import RssSpider
 from crawler.spiders.sitemap import SitemapSpider
 from crawler.worker import shutdown_pool
-from monitor.config import Config, SourceConfig
 from storage import ArchiveUnavailable
 from storage.runs import get_run, run_errors
 
@@ -52,13 +53,13 @@ class RunSummary:
     fault: ArchiveUnavailable | None = None  # the archive refused this run's writes
 
 
-def build_settings(config: Config, overrides: dict[str, Any] | None = None,
+def build_settings(job: CrawlJob, overrides: dict[str, Any] | None = None,
                    log_level: str = "WARNING") -> Settings:
-    """Return Scrapy settings for a crawl with this configuration."""
+    """Return Scrapy settings for a crawl of this job."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
-    settings.setdict(settings_for(config.crawl), priority="project")
-    settings.set("MEDRADAR_CONFIG_OBJECT", config, priority="cmdline")
+    settings.setdict(settings_for(job.crawl), priority="project")
+    settings.set("MEDRADAR_JOB", job, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     settings.setdict(overrides or {}, priority="cmdline")
     return settings
@@ -100,7 +101,7 @@ def summary_of(source_id: str, recorder: RunRecorder) -> RunSummary:
 
 
 def run_crawl(
-    config: Config,
+    job: CrawlJob,
     sources: list[SourceConfig],
     overrides: dict[str, Any] | None = None,
     on_event: EventHandler | None = None,
@@ -113,8 +114,8 @@ def run_crawl(
     """
     # Open the archive before any crawler: one that cannot be opened (its folder gone, the
     # file read-only) fails here, in one line, instead of inside every crawler's start.
-    shared_archive(config.archive_path, config.archive.options())
-    settings = build_settings(config, overrides, log_level)
+    shared_archive(job.archive_path, job.archive_options)
+    settings = build_settings(job, overrides, log_level)
     settings.set("LOG_INSTALL_ROOT_HANDLER", install_logging, priority="cmdline")
     quiet_scrapy_network_errors()
     process = CrawlerProcess(settings)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -16,12 +17,11 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from alerts.rules import All, Any_, Node, Not, Term, parse_rule
 from crawler.clean import unescape
+from crawler.config import SourceConfig
 from crawler.dates import parse_date
 from crawler.errors import FeedError
 from crawler.urls import canonical_url
-from monitor.config import RuleConfig, SourceConfig
 from storage.normalize import content_hash, fingerprint, origin_of
 
 NAVER_PATH = "/v1/search/news.json"
@@ -64,28 +64,12 @@ def strip_marks(text: str) -> str:
 
 # -- queries -------------------------------------------------------------------------------
 
-def rule_query(node: Node, style: str) -> str:
-    """A search query from a rule's positive terms: AND as spaces, OR as ``|`` (Naver) or
-    ``OR`` (Google), phrases quoted; NOT parts are left out (the rule filters again)."""
-    if isinstance(node, Term):
-        return f'"{node.text}"' if node.phrase else node.text
-    if isinstance(node, Not):
-        return ""
-    parts = [p for p in (rule_query(child, style) for child in node.operands) if p]
-    if isinstance(node, All):
-        return " ".join(parts)
-    assert isinstance(node, Any_)
-    if len(parts) < 2:
-        return "".join(parts)
-    return " | ".join(parts) if style == "naver_news" else "(" + " OR ".join(parts) + ")"
-
-
-def queries_for(source: SourceConfig, rules: list[RuleConfig]) -> list[str]:
-    """The source's queries, or one per rule built from the rule's positive terms."""
+def queries_for(source: SourceConfig, from_rules: Sequence[str]) -> list[str]:
+    """The source's queries, or the ones built from the rules for its kind (given by the
+    composition: monitor.compose), without repeats."""
     if source.queries:
         return list(dict.fromkeys(q.strip() for q in source.queries))
-    built = (rule_query(parse_rule(rule.query), source.kind) for rule in rules)
-    return list(dict.fromkeys(q for q in built if q))
+    return list(dict.fromkeys(q for q in from_rules if q))
 
 
 def naver_url(base: str, query: str, start: int, display: int) -> str:

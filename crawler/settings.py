@@ -56,9 +56,10 @@ ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 400,
 }
 
-# Where spiders started by `scrapy crawl` read the medradar configuration; None = the usual
-# lookup (--config, $MEDRADAR_CONFIG, ./medradar.toml, built-in default).
-MEDRADAR_CONFIG = None
+# What a crawl runs with (crawler.job): the runner sets MEDRADAR_JOB; `scrapy crawl` calls the
+# factory named here (scrapy.cfg's settings module, monitor.scrapy_settings, names one).
+MEDRADAR_JOB: Any = None
+MEDRADAR_JOB_FACTORY: str | None = None
 MEDRADAR_EXTRACT_WORKERS = 0  # 0 = one per CPU core beyond the crawl's own (at least one)
 MEDRADAR_EXTRACT_BACKLOG = 16  # fetched pages waiting for extraction before downloads pause
 MEDRADAR_SEND_ALERTS = True  # deliver due alerts while crawling (medradar crawl --no-alerts)

@@ -45,12 +45,13 @@ def main() -> int:
     config = parse_config(job["config_text"], job["origin"], job["base_dir"])
     setup_logging(job.get("log_format", "text"), "WARNING", config.secrets())
     from crawler.runner import run_crawl
+    from monitor.compose import crawl_job
 
     # The daemon sends the alerts (one sender, no crawl held up by a slow channel).
     overrides = {"MEDRADAR_SEND_ALERTS": bool(job.get("send_alerts", True))}
     try:
-        summaries = run_crawl(config, [config.source(s) for s in job["sources"]], overrides,
-                              install_logging=False)
+        sources = [config.source(s) for s in job["sources"]]
+        summaries = run_crawl(crawl_job(config), sources, overrides, install_logging=False)
     except StorageError as exc:
         logging.getLogger("monitor.child").warning("%s; the crawl is redone next time", exc)
         return ARCHIVE_FAULT

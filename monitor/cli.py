@@ -204,12 +204,14 @@ def crawl(ctx: click.Context, source_ids: tuple[str, ...], config_path: str | No
                   f"[archive] min_free_mb = {config.archive.min_free_mb:g})",
                   markup=False, highlight=False)
     from crawler.runner import run_crawl
+    from monitor.compose import crawl_job
 
     level = {0: "ERROR", 1: "INFO"}.get(verbose, "DEBUG")
     view = CrawlView(err, [s.id for s in sources])
     try:
         with view:
-            summaries = run_crawl(config, sources, on_event=view.on_event, log_level=level,
+            summaries = run_crawl(crawl_job(config), sources, on_event=view.on_event,
+                                  log_level=level,
                                   overrides={"MEDRADAR_SEND_ALERTS": not no_alerts})
     except StorageError as exc:
         fail(str(exc), code=1)

@@ -10,362 +10,37 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from datetime import timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+# Each part owns its settings (docs/architecture.md); they are re-exported here, where the
+# file is composed, for callers that read the whole configuration.
+from alerts.config import AlertsConfig as AlertsConfig
+from alerts.config import ChannelConfig as ChannelConfig
+from alerts.config import ChannelKind as ChannelKind
+from alerts.config import RuleConfig as RuleConfig
+from crawler.config import DEFAULT_API_URLS as DEFAULT_API_URLS
+from crawler.config import DISCOVERY_KINDS as DISCOVERY_KINDS
+from crawler.config import NAVER_DAILY_LIMIT as NAVER_DAILY_LIMIT
+from crawler.config import CrawlConfig as CrawlConfig
+from crawler.config import SourceConfig as SourceConfig
+from crawler.config import SourceKind as SourceKind
+from crawler.config import trusted_origins
 from monitor.errors import ConfigError
-from storage.normalize import origin_of
+from storage.config import ArchiveConfig as ArchiveConfig
+from storage.config import StoriesConfig as StoriesConfig
+from storage.config import Strict, duration_at_least
+from storage.config import parse_duration as parse_duration
 
 ENV_VAR = "MEDRADAR_CONFIG"
 LOCAL_NAME = "medradar.toml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def parse_duration(text: str) -> timedelta:
-    """Parse ``90s``, ``15m``, ``2h`` or ``7d`` into a timedelta."""
-    match = _DURATION.match(text)
-    if not match:
-        raise ValueError(f"not a duration: {text!r} (use e.g. 30s, 15m, 2h, 7d)")
-    return timedelta(seconds=float(match.group(1)) * _UNITS[match.group(2)])
-
-
-def _check_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"not an http(s) URL: {value!r}")
-    return value
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ArchiveConfig(_Strict):
-    """Where the SQLite archive lives, and how its writers meet faults."""
-
-    path: str = "medradar.db"
-    lock_timeout: str = "30s"  # how long a writer waits for another writer's lock
-    max_size_mb: float | None = Field(default=None, gt=0)  # cap the archive file's size
-    min_free_mb: float = Field(default=200, ge=0)  # warn before a crawl below this free space
-
-    @field_validator("lock_timeout")
-    @classmethod
-    def _duration_ok(cls, value: str) -> str:
-        parse_duration(value)
-        return value
-
-    def options(self) -> dict[str, Any]:
-        """Keyword arguments for storage.open_archive."""
-        return {"lock_timeout": parse_duration(self.lock_timeout).total_seconds(),
-                "max_size_mb": self.max_size_mb}
-
-
-class CrawlConfig(_Strict):
-    """Politeness and limits shared by all sources."""
-
-    user_agent: str = "medradar/0.1 (+https://github.com/medradar/medradar)"
-    obey_robots: bool = True
-    delay: float = Field(default=1.0, ge=0)
-    timeout: float = Field(default=30, gt=0)
-    retries: int = Field(default=3, ge=0, le=10)
-    retry_backoff: float = Field(default=1.0, ge=0, description="first retry wait, seconds")
-    max_page_bytes: int = Field(default=5 * 1024 * 1024, gt=1024)
-    concurrency: int = Field(default=16, ge=1)
-    per_host: int = Field(default=2, ge=1)
-    autothrottle: bool = True
-    extract_workers: int = Field(default=0, ge=0, description="0 = CPU cores - 1, at least 1")
-    # Links that leave a configured source's host may not point at loopback, private,
-    # link-local or reserved addresses (SSRF); true lifts that for test setups on 127.0.0.1.
-    allow_private_networks: bool = False
-
-
-SourceKind = Literal["ndsoft", "rss", "sitemap", "listing", "naver_news", "google_news"]
-# Families that find articles through a search service rather than one outlet's pages.
-DISCOVERY_KINDS = ("naver_news", "google_news")
-DEFAULT_API_URLS = {"naver_news": "https://openapi.naver.com",
-                    "google_news": "https://news.google.com"}
-NAVER_DAILY_LIMIT = 25_000  # calls a day per Naver application, all search APIs together
-_OUTLET_KEYS = ("url", "feeds", "start_urls", "sitemaps", "article_pattern")
-_DISCOVERY_KEYS = ("queries", "client_id", "client_secret", "api_url")
-
-
-class SourceConfig(_Strict):
-    """One outlet: a data row, crawled by the spider family named in ``kind``."""
-
-    id: str = Field(pattern=r"^[a-z0-9_-]+$")
-    name: str
-    kind: SourceKind
-    url: str = ""
-    feeds: list[str] = []
-    start_urls: list[str] = []
-    sitemaps: list[str] = []
-    article_pattern: str = ""
-    max_pages: int = Field(default=3, ge=1, le=100)
-    max_articles: int = Field(default=200, ge=1)
-    every: str = "15m"
-    cron: str = ""
-    enabled: bool = True
-    # Discovery sources (naver_news, google_news): docs/discovery.md.
-    queries: list[str] = []  # default: one query per [[rules]] entry, from its positive terms
-    # Secrets: never dumped into the archive's sources table, never shown in a repr.
-    client_id: str = Field(default="", exclude=True, repr=False)
-    client_secret: str = Field(default="", exclude=True, repr=False)
-    api_url: str = ""  # default per kind (DEFAULT_API_URLS): a proxy or a test server here
-    window: str = "3d"  # results older than this are not followed (and end the paging)
-    daily_budget: int = Field(default=2500, ge=1, le=NAVER_DAILY_LIMIT)
-    page_size: int = Field(default=100, ge=1, le=100)  # Naver's display: results per call
-
-    @field_validator("url", "api_url")
-    @classmethod
-    def _url_ok(cls, value: str) -> str:
-        return _check_url(value) if value else value
-
-    @field_validator("window")
-    @classmethod
-    def _window_ok(cls, value: str) -> str:
-        parse_duration(value)
-        return value
-
-    @field_validator("queries")
-    @classmethod
-    def _queries_ok(cls, values: list[str]) -> list[str]:
-        if any(not v.strip() for v in values):
-            raise ValueError("a query is empty")
-        return values
-
-    @field_validator("feeds", "start_urls", "sitemaps")
-    @classmethod
-    def _urls_ok(cls, values: list[str]) -> list[str]:
-        return [_check_url(v) for v in values]
-
-    @field_validator("article_pattern")
-    @classmethod
-    def _regex_ok(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"bad regex {value!r}: {exc}") from None
-        return value
-
-    @field_validator("every")
-    @classmethod
-    def _every_ok(cls, value: str) -> str:
-        if parse_duration(value).total_seconds() < 1:
-            raise ValueError(f"interval {value!r} is shorter than one second")
-        return value
-
-    @field_validator("cron")
-    @classmethod
-    def _cron_ok(cls, value: str) -> str:
-        if value:
-            from apscheduler.triggers.cron import CronTrigger
-
-            CronTrigger.from_crontab(value, timezone="Asia/Seoul")
-        return value
-
-    @model_validator(mode="after")
-    def _kind_needs(self) -> SourceConfig:
-        if self.kind in DISCOVERY_KINDS:
-            return self._discovery_needs()
-        wrong = [key for key in _DISCOVERY_KEYS if getattr(self, key)]
-        if wrong:
-            raise ValueError(f"{', '.join(wrong)}: only for kinds {' and '.join(DISCOVERY_KINDS)}")
-        need = {
-            "ndsoft": self.url or self.feeds,
-            "rss": self.feeds,
-            "sitemap": self.sitemaps or self.url,
-            "listing": self.start_urls and self.article_pattern,
-        }[self.kind]
-        if not need:
-            hint = {
-                "ndsoft": "url (site root) or feeds",
-                "rss": "feeds",
-                "sitemap": "sitemaps or url (robots.txt Sitemap: lines)",
-                "listing": "start_urls and article_pattern",
-            }[self.kind]
-            raise ValueError(f"kind {self.kind!r} needs {hint}")
-        return self
-
-    def _discovery_needs(self) -> SourceConfig:
-        wrong = [key for key in _OUTLET_KEYS if getattr(self, key)]
-        if wrong:
-            raise ValueError(f"kind {self.kind!r} does not use {', '.join(wrong)} "
-                             "(it finds outlets through search: set queries, api_url)")
-        if self.kind == "naver_news" and not (self.client_id and self.client_secret):
-            raise ValueError("kind 'naver_news' needs client_id and client_secret (normally "
-                             '"${NAVER_CLIENT_ID}" and "${NAVER_CLIENT_SECRET}")')
-        if self.kind == "google_news" and (self.client_id or self.client_secret):
-            raise ValueError("client_id, client_secret: only for kind 'naver_news'")
-        return self
-
-    @property
-    def is_discovery(self) -> bool:
-        """Whether this source finds articles through a search service (docs/discovery.md)."""
-        return self.kind in DISCOVERY_KINDS
-
-    @property
-    def api_base(self) -> str:
-        """The search service's base URL: api_url, else the kind's public endpoint."""
-        return (self.api_url or DEFAULT_API_URLS.get(self.kind, "")).rstrip("/")
-
-    @property
-    def max_age(self) -> timedelta:
-        """How old a search result may be to be followed (the ``window``)."""
-        return parse_duration(self.window)
-
-    @property
-    def interval(self) -> timedelta:
-        """The crawl interval as a timedelta."""
-        return parse_duration(self.every)
-
-
-def _check_cron(value: str) -> str:
-    from apscheduler.triggers.cron import CronTrigger
-
-    try:
-        CronTrigger.from_crontab(value, timezone="Asia/Seoul")
-    except ValueError as exc:
-        raise ValueError(f"bad cron expression {value!r}: {exc}") from None
-    return value
-
-
-class RuleConfig(_Strict):
-    """A keyword rule: which articles alert which channels."""
-
-    id: str = Field(pattern=r"^[a-z0-9_-]+$")
-    name: str = ""
-    query: str
-    fields: list[Literal["title", "body"]] = ["title", "body"]
-    sources: list[str] = []
-    channels: list[str] = []
-    digest: str = "immediate"
-    max_age: str = "48h"
-    per_story: bool = True  # alert once per story (first matching copy); false: every copy
-
-    @field_validator("query")
-    @classmethod
-    def _query_ok(cls, value: str) -> str:
-        from alerts.errors import RuleSyntaxError
-        from alerts.rules import parse_rule
-
-        try:
-            parse_rule(value)
-        except RuleSyntaxError as exc:
-            raise ValueError(f"syntax error: {exc}") from None
-        return value
-
-    @field_validator("digest")
-    @classmethod
-    def _digest_ok(cls, value: str) -> str:
-        return value if value == "immediate" else _check_cron(value)
-
-    @field_validator("max_age")
-    @classmethod
-    def _max_age_ok(cls, value: str) -> str:
-        parse_duration(value)
-        return value
-
-    @property
-    def age_limit(self) -> timedelta:
-        """Articles published longer ago than this never alert."""
-        return parse_duration(self.max_age)
-
-
-class StoriesConfig(_Strict):
-    """Grouping syndicated copies of one release into stories as they are stored."""
-
-    window: str = "7d"  # a copy joins a story stored (and published) within this window
-
-    @field_validator("window")
-    @classmethod
-    def _window_ok(cls, value: str) -> str:
-        return _duration_at_least(value, 60)
-
-    @property
-    def window_delta(self) -> timedelta:
-        """The window as a timedelta."""
-        return parse_duration(self.window)
-
-
-class AlertsConfig(_Strict):
-    """Delivery: timeouts, retries, and when an undeliverable alert is given up."""
-
-    timeout: float = Field(default=10, gt=0)
-    retry_base: float = Field(default=30, ge=0, description="first retry wait, seconds")
-    retry_max: float = Field(default=3600, ge=0, description="longest retry wait, seconds")
-    give_up_after: str = "24h"
-
-    @field_validator("give_up_after")
-    @classmethod
-    def _age_ok(cls, value: str) -> str:
-        parse_duration(value)
-        return value
-
-
-ChannelKind = Literal["slack", "webhook", "teams", "discord", "email", "console"]
-
-
-class ChannelConfig(_Strict):
-    """Where alerts go: a webhook (Slack, generic JSON, Teams, Discord), e-mail by SMTP, or the
-    console (a log line and a JSON line in a file beside the archive; needs no secret)."""
-
-    id: str = Field(pattern=r"^[a-z0-9_-]+$")
-    kind: ChannelKind
-    url: str = ""
-    secret: str = ""  # webhook: HMAC-SHA256 key for the signature header
-    smtp_host: str = ""
-    smtp_port: int = Field(default=587, ge=1, le=65535)
-    security: Literal["starttls", "tls", "none"] = "starttls"
-    ca_file: str = ""  # extra CA bundle for a private SMTP relay's certificate
-    username: str = ""
-    password: str = ""
-    sender: str = ""
-    recipients: list[str] = []
-    path: str = ""  # console: the JSON-lines file, relative to the archive's folder
-
-    @model_validator(mode="after")
-    def _kind_needs(self) -> ChannelConfig:
-        if self.kind == "console":
-            return self  # a line in the log and a JSON line in a file: nothing to configure
-        if self.kind == "email":
-            missing = [k for k in ("smtp_host", "sender") if not getattr(self, k)]
-            if not self.recipients:
-                missing.append("recipients")
-            if missing:
-                raise ValueError(f"email channel needs {', '.join(missing)}")
-        else:
-            if not self.url:
-                raise ValueError(f"{self.kind} channel needs url")
-            try:
-                _check_url(self.url)
-            except ValueError:
-                # A webhook URL is a credential: say what is wrong without echoing it.
-                raise ValueError("url is not an http(s) URL (value not shown: webhook URLs "
-                                 "are secrets)") from None
-        return self
-
-
-def _duration_at_least(value: str, seconds: float) -> str:
-    if parse_duration(value).total_seconds() < seconds:
-        raise ValueError(f"{value!r} is shorter than {seconds:g}s")
-    return value
-
-
-class DaemonConfig(_Strict):
+class DaemonConfig(Strict):
     """How ``medradar run`` runs crawls: concurrency, limits, the cheap check, reloads."""
 
     max_crawls: int = Field(default=2, ge=1, le=32, description="crawl processes at once")
@@ -379,14 +54,14 @@ class DaemonConfig(_Strict):
     @field_validator("time_limit", "grace", "full_crawl_every", "dispatch_every")
     @classmethod
     def _durations_ok(cls, value: str) -> str:
-        return _duration_at_least(value, 1)
+        return duration_at_least(value, 1)
 
     def seconds(self, name: str) -> float:
         """Return one of the duration settings in seconds."""
         return parse_duration(str(getattr(self, name))).total_seconds()
 
 
-class HealthConfig(_Strict):
+class HealthConfig(Strict):
     """Source health: when a source counts as failing, and who hears about it."""
 
     channels: list[str] = []  # ops channels: one message on failing/blocked, one on recovery
@@ -394,7 +69,7 @@ class HealthConfig(_Strict):
                                description="consecutive bad runs before failing/blocked")
 
 
-class Config(_Strict):
+class Config(Strict):
     """The whole medradar configuration."""
 
     archive: ArchiveConfig = ArchiveConfig()
@@ -473,20 +148,8 @@ class Config(_Strict):
         return found
 
     def trusted_origins(self) -> set[tuple[str, int | None]]:
-        """(host, port) of every URL the operator configured: outlets and search APIs.
-
-        Links that stay on these are trusted; any other is checked before it is fetched
-        (crawler.netguard). A port of None stands for the scheme's default (80 or 443).
-        """
-        found: set[tuple[str, int | None]] = set()
-        for source in self.sources:
-            urls = [source.url, *source.feeds, *source.start_urls, *source.sitemaps]
-            if source.is_discovery:
-                urls.append(source.api_base)
-            for url in urls:
-                if url:
-                    found.add(origin_of(url))
-        return found
+        """(host, port) of every URL the operator configured (crawler.config.trusted_origins)."""
+        return trusted_origins(self.sources)
 
     def channel(self, channel_id: str) -> ChannelConfig | None:
         """Return the channel with this id, or None."""

@@ -551,7 +551,8 @@ class Daemon:
         """Send an ops message about the archive now, to the health channels."""
         from alerts.notices import send_archive_notice
 
-        for error in send_archive_notice(self.config, self.client, state, previous, message):
+        for error in send_archive_notice(self.config, self.config.health.channels, self.client,
+                                         state, previous, message):
             logger.warning("archive notice: %s", error)
 
     def check_free_space(self) -> None:

@@ -11,60 +11,20 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TextIO
 
-REDACTED = "***"
-MIN_SECRET_LENGTH = 6  # shorter values ("smtp", "user") would blank out ordinary words
+# Re-exported: the daemon and tests reach redaction through its logs.
+from storage.redact import REDACT
+from storage.redact import redact as redact
+from storage.redact import update_secrets as update_secrets
+
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LOGGERS = ("httpx", "httpcore")  # httpx logs every request URL at INFO: webhook URLs
-
-# Webhook URLs whose path is the credential: keep the host, hide the rest.
-_WEBHOOK = re.compile(
-    r"(?P<keep>hooks\.slack\.com/(?:services|workflows|triggers)/"
-    r"|discord(?:app)?\.com/api/webhooks/"
-    r"|[\w-]+\.webhook\.office\.com/"
-    r"|[\w.-]*logic\.azure\.com(?::\d+)?/workflows/)"
-    r"[^\s\"'<>)\]}]+")
-_USERINFO = re.compile(r"(?P<keep>\b[a-zA-Z][\w+.-]*://[^\s/:@]*:)[^\s/@]+@")
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message", "asctime", "taskName"}
-
-
-class Redactor:
-    """Replaces secrets and credential-bearing URL parts in text."""
-
-    def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self.secrets: tuple[str, ...] = ()
-        self.update(secrets)
-
-    def update(self, secrets: Iterable[str]) -> None:
-        """Replace the list of secrets (longest first, so no secret is half-replaced)."""
-        kept = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
-        self.secrets = tuple(sorted(kept, key=len, reverse=True))
-
-    def __call__(self, text: str) -> str:
-        """Return text with every secret, webhook path and URL password replaced."""
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        text = _WEBHOOK.sub(rf"\g<keep>{REDACTED}", text)
-        return _USERINFO.sub(rf"\g<keep>{REDACTED}@", text)
-
-
-REDACT = Redactor()
-
-
-def redact(text: str) -> str:
-    """Return text as the logs would show it: secrets and webhook paths as ***."""
-    return REDACT(text)
-
-
-def update_secrets(secrets: Iterable[str]) -> None:
-    """Replace the secrets the logs redact (on a config reload)."""
-    REDACT.update(secrets)
 
 
 class TextFormatter(logging.Formatter):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from alerts.rules import parse_rule
+from alerts.rules import parse_rule, search_query
 from crawler.netguard import address_problem, is_trusted
 from crawler.quota import (
     backoff_until,
@@ -26,7 +26,6 @@ from crawler.search_results import (
     parse_google,
     parse_naver,
     partial_article,
-    rule_query,
     strip_marks,
 )
 from monitor.config import parse_config
@@ -128,8 +127,8 @@ def test_interstitial_target(page: bytes, expected: str | None) -> None:
 ])
 def test_queries_from_rules_keep_the_positive_terms(rule: str, naver: str, google: str) -> None:
     tree = parse_rule(rule)
-    assert rule_query(tree, "naver_news") == naver
-    assert rule_query(tree, "google_news") == google
+    assert search_query(tree, "naver_news") == naver
+    assert search_query(tree, "google_news") == google
 
 
 def test_strip_marks_handles_double_escaping() -> None:

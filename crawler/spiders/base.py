@@ -23,16 +23,16 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from alerts.hook import matching_hook
 from crawler.clean import unescape
+from crawler.config import SourceConfig
 from crawler.dates import parse_date
 from crawler.failures import HOST_UNRESOLVED, UNRESOLVED
 from crawler.items import PageItem
+from crawler.job import job_of
 from crawler.middlewares import BlockedRequest
 from crawler.recorder import RunRecorder, shared_archive
 from crawler.settings import settings_for
 from crawler.urls import clean_url, ndsoft_short, url_key
-from monitor.config import Config, SourceConfig, load_config
 
 _BENIGN_FEED_ERRORS = ("CharacterEncodingOverride", "NonXMLContentType")
 # How deep into a list any walk goes: a backlog reaches back at most this many list pages.
@@ -75,12 +75,6 @@ async def _resolves(host: str) -> bool:
     return True
 
 
-def crawl_config(settings: BaseSettings) -> Config:
-    """Return the configuration a crawl runs with: given by the runner, else looked up."""
-    given = settings.get("MEDRADAR_CONFIG_OBJECT")
-    return given if isinstance(given, Config) else load_config(settings.get("MEDRADAR_CONFIG"))
-
-
 class ArticleSpider(scrapy.Spider):
     """Base of the spider families; subclasses implement ``start_requests_for``."""
 
@@ -99,23 +93,27 @@ class ArticleSpider(scrapy.Spider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """Apply the [crawl] table of the medradar configuration to this crawl."""
+        """Apply the [crawl] table of the medradar configuration to this crawl.
+
+        A crawl started by ``scrapy crawl`` builds its job here, once, for all its parts.
+        """
         super().update_settings(settings)
-        settings.setdict(settings_for(crawl_config(settings).crawl), priority="spider")
+        job = job_of(settings)
+        settings.set("MEDRADAR_JOB", job, priority="spider")
+        settings.setdict(settings_for(job.crawl), priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ArticleSpider:
         """Build the spider for one source and open its run record."""
         spider = super().from_crawler(crawler, *args, **kwargs)
-        config = crawl_config(crawler.settings)
-        spider.source = config.source(spider.source_id)
+        job = job_of(crawler.settings)
+        spider.source = job.source(spider.source_id)
         if spider.source.kind != cls.name:
             raise ValueError(f"source {spider.source_id!r} is kind {spider.source.kind!r}, "
                              f"not {cls.name!r}")
-        archive = shared_archive(config.archive_path, config.archive.options())
-        hooks = (matching_hook(config.rules),) if config.rules else ()
-        spider.run = RunRecorder(archive, spider.source.model_dump(), hooks,
-                                 config.stories.window_delta)
+        archive = shared_archive(job.archive_path, job.archive_options)
+        spider.run = RunRecorder(archive, spider.source.model_dump(), job.hooks,
+                                 job.stories_window)
         spider.run.on_fault = lambda _fault: spider.stop_on_fault(crawler)
         crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         crawler.signals.connect(spider._spider_error, signal=signals.spider_error)

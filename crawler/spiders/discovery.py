@@ -23,9 +23,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from crawler.backoff import retry_after_seconds
 from crawler.errors import FeedError
 from crawler.items import PageItem
+from crawler.job import CrawlJob, job_of
 from crawler.middlewares import BlockedRequest
 from crawler.quota import backoff_until, crawl_allowance, quota_day, runs_left_today
 from crawler.search_results import (
@@ -39,10 +39,10 @@ from crawler.search_results import (
     parse_naver,
     queries_for,
 )
-from crawler.spiders.base import ArticleSpider, crawl_config, describe_failure
+from crawler.spiders.base import ArticleSpider, describe_failure
 from crawler.urls import clean_url, ndsoft_short, url_key
-from monitor.config import Config
 from storage.articles import article_for_keys
+from storage.backoff import retry_after_seconds
 from storage.discovery import (
     FoundItem,
     calls_made,
@@ -80,18 +80,18 @@ class DiscoverySpider(ArticleSpider):
         """Build the spider, then read its quota, rotation, open walks and seen results."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         assert isinstance(spider, DiscoverySpider)
-        spider.prepare(crawl_config(crawler.settings), datetime.now(KST))
+        spider.prepare(job_of(crawler.settings), datetime.now(KST))
         crawler.signals.connect(spider._stored, signal=signals.item_scraped)
         crawler.signals.connect(spider._dropped, signal=signals.item_dropped)
         return spider
 
-    def prepare(self, config: Config, now: datetime) -> None:
+    def prepare(self, job: CrawlJob, now: datetime) -> None:
         """Load what this crawl starts from (no calls yet)."""
         source, archive = self.source, self.run.archive
         self.day = quota_day(now)
         self.started = now.isoformat(timespec="seconds")
         self.cutoff = (now - source.max_age).isoformat(timespec="seconds")
-        self.queries = queries_for(source, list(config.rules))
+        self.queries = queries_for(source, job.rule_queries.get(source.kind, ()))
         state = discovery_state(archive, source.id)
         until = state["backoff_until"]
         self.backoff = until if until and datetime.fromisoformat(until) > now else None

@@ -1,6 +1,7 @@
 """Waiting before a retry: exponential backoff with jitter, and HTTP Retry-After. Pure.
 
-Shared by the crawler's retry middleware and alert delivery.
+Shared by the crawler's retry middleware and alert delivery, which may not import each
+other: it lives here, in the bottom layer, beside the archive that keeps their retry times.
 """
 
 from __future__ import annotations
