@@ -3,7 +3,7 @@ long each source's failed crawl takes.
 
     python -m benchmarks.offline [--minutes 10] [--baseline REV]
 
-Runs `medradar run` on the built-in default configuration (25 real outlets) in a fresh folder,
+Runs `medradar run` on the built-in default configuration (its real outlets) in a fresh folder,
 for the given minutes, on this machine's network as it is: run it where the outlets cannot be
 reached (no route, no DNS), as a laptop on a train would be. With ``--baseline REV`` the same
 is run first with REV checked out into a temporary git worktree, and both are printed side by
@@ -51,12 +51,14 @@ def run_offline(code: Path, minutes: float) -> dict[str, Any]:
     lines = text.splitlines()
     durations: list[float] = []
     with sqlite3.connect(folder / "medradar.db") as conn:
+        sources = conn.execute("SELECT COUNT(DISTINCT source_id) FROM crawl_runs").fetchone()[0]
         for started, finished in conn.execute(
                 "SELECT started_at, finished_at FROM crawl_runs WHERE finished_at IS NOT NULL "
                 "AND status IN ('failed', 'partial')"):
             durations.append((datetime.fromisoformat(finished)
                               - datetime.fromisoformat(started)).total_seconds())
-    return {"log lines": len(lines), "tracebacks": text.count("Traceback"),
+    return {"sources crawled": sources, "log lines": len(lines),
+            "tracebacks": text.count("Traceback"),
             "warning+ lines": sum(1 for line in lines
                                   if any(w in line for w in ("WARNING", "ERROR", "CRITICAL"))),
             "failed crawls": len(durations),
@@ -78,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"running this tree for {args.minutes:g} min …", file=sys.stderr)
     results["this tree"] = run_offline(REPO, args.minutes)
     names = list(results)
-    print(f"{'figure (' + str(args.minutes) + ' min offline, 25 sources)':44}"
+    print(f"{'figure (' + str(args.minutes) + ' min offline, built-in default)':44}"
           + "".join(f"{n:>22}" for n in names))
-    for key in ("log lines", "tracebacks", "warning+ lines", "failed crawls",
+    for key in ("sources crawled", "log lines", "tracebacks", "warning+ lines", "failed crawls",
                 "failed crawl s, median", "failed crawl s, max"):
         cells = "".join(f"{results[n][key]:>22.2f}" if isinstance(results[n][key], float)
                         else f"{results[n][key]:>22}" for n in names)

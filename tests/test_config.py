@@ -325,7 +325,8 @@ def test_every_default_source_has_its_evidence_in_sources_md() -> None:
 def test_default_disables_the_outlets_the_evidence_speaks_against() -> None:
     config = parse_config(default_config_text())
     assert [s.id for s in config.sources if not s.enabled] == ["idaegu", "imaeil"]
-    assert len(config.sources) == 27, "25 of before, plus dailymedi and medigatenews"
+    assert len(config.sources) == 29, \
+        "25 of before, plus dailymedi, medigatenews, yakup and biospectator"
 
 
 @pytest.mark.parametrize(("source_id", "article", "not_article"), [
@@ -335,14 +336,21 @@ def test_default_disables_the_outlets_the_evidence_speaks_against() -> None:
      "https://www.dailymedi.com/news/news_list.php?ca_id=22"),
     ("medigatenews", "https://medigatenews.com/news/1845984294",
      "https://www.medigatenews.com/reporter/dissimilarNews/list/11?page_no=1&page_size=10"),
-], ids=["dailymedi-www", "dailymedi-bare-host", "medigatenews"])
+    ("yakup", "https://www.yakup.com/news/index.html?cat=12&mode=view&nid=333469",
+     "https://www.yakup.com/news/index.html?cat=12&cat2=121"),
+    ("yakup", "https://www.yakup.com/news/index.html?mode=view&cat=16&nid=330043",
+     "https://www.yakup.com/news/index.html?cat=all"),
+    ("biospectator", "https://www.biospectator.com/news/view/29073",
+     "https://www.biospectator.com/section/section_list?MID=10000"),
+], ids=["dailymedi-www", "dailymedi-bare-host", "medigatenews", "yakup-cat-first",
+        "yakup-mode-first", "biospectator"])
 def test_added_list_sources_match_the_urls_seen_as_evidence(source_id: str, article: str,
                                                             not_article: str) -> None:
     import re
 
     source = parse_config(default_config_text()).source(source_id)
     assert source.kind == "listing" and source.enabled
-    assert re.search(source.article_pattern, article), "an article URL seen in a stored page"
+    assert re.search(source.article_pattern, article), "an article URL seen as evidence"
     assert not re.search(source.article_pattern, not_article), "its list page is no article"
     assert not re.search(source.article_pattern, source.start_urls[0])
 
