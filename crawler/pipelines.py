@@ -192,13 +192,13 @@ class AlertDispatcher:
     def _run(self) -> None:
         from storage import open_archive
 
-        deliver, job = self.job.deliver, self.job
-        assert deliver is not None  # kick() runs no pass without it
+        job = self.job
+        assert job.deliver is not None  # kick() runs no pass without it
         while True:
             try:
                 archive = open_archive(job.archive_path, **job.archive_options)
                 try:
-                    deliver(archive)
+                    job.deliver(archive)
                 finally:
                     archive.close()
             except StorageError as exc:  # locked or full: the alerts stay queued
