@@ -7,12 +7,15 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from alerts.outbox import DeliveryReport, deliver_due
+from monitor.config import load_config
+from storage import open_archive
 from tests.support.outlet_server import OUTLETS, OutletServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -91,6 +94,17 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = No
     return subprocess.CompletedProcess(done.args, done.returncode,
                                        done.stdout.decode("utf-8", "replace"),
                                        done.stderr.decode("utf-8", "replace"))
+
+
+def deliver_as_of(config_path: Path, later: timedelta) -> DeliveryReport:
+    """Send what is due ``later`` from now: a digest's hour, or the lease of a delivery that a
+    killed crawl had claimed run out (without it the test depends on when the kill landed)."""
+    config = load_config(str(config_path))
+    archive = open_archive(config.archive_path)
+    try:
+        return deliver_due(archive, config, now=datetime.now().astimezone() + later)
+    finally:
+        archive.close()
 
 
 @pytest.fixture

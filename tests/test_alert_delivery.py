@@ -16,10 +16,9 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from alerts.outbox import deliver_due
 from monitor.config import load_config
 from storage import open_archive
-from tests.conftest import make_config, run_cli
+from tests.conftest import deliver_as_of, make_config, run_cli
 from tests.support.clock import today
 from tests.support.outlet_server import OutletServer
 from tests.support.receiver import Receiver
@@ -193,12 +192,7 @@ def test_email_digest_groups_articles_in_one_message(tmp_path: Path, outlet: Out
     config = configure(tmp_path, outlet, channel, ["team-mail"], digest="0 9 * * *")
     run_cli("--config", str(config), "crawl")
     assert sink.messages == [], "a digest waits for its schedule"
-    loaded = load_config(str(config))
-    archive = open_archive(loaded.archive_path)
-    try:
-        report = deliver_due(archive, loaded, now=datetime.now().astimezone() + timedelta(days=1))
-    finally:
-        archive.close()
+    report = deliver_as_of(config, timedelta(days=1))
     assert report.sent == matches(config) and len(sink.messages) == 1
     message = email.message_from_bytes(sink.messages[0], policy=policy.default)
     assert message["Subject"] == f"[medradar] medradar 다이제스트 ({matches(config)}건)"
@@ -306,12 +300,7 @@ def test_crawl_killed_after_storing_still_sends_each_alert_once(
     run_cli("--config", str(config), "crawl")  # picks up the rest of the articles too
     # A delivery the killed crawl had claimed waits for its lease to run out (a minute or
     # more): send as if that time had passed, or the test depends on when the kill landed.
-    loaded = load_config(str(config))
-    archive = open_archive(loaded.archive_path)
-    try:
-        deliver_due(archive, loaded, now=datetime.now().astimezone() + timedelta(minutes=30))
-    finally:
-        archive.close()
+    deliver_as_of(config, timedelta(minutes=30))
     urls = [a["article"]["url"] for got in receiver.received for a in got.json()["alerts"]]
     assert len(urls) == len(set(urls)) == matches(config)
 

@@ -11,16 +11,13 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from alerts.outbox import deliver_due
-from monitor.config import load_config
-from storage import open_archive
-from tests.conftest import REPO, make_config, run_cli
+from tests.conftest import REPO, deliver_as_of, make_config, run_cli
 from tests.support.clock import today
 from tests.support.outlet_server import OutletServer
 from tests.support.receiver import Receiver
@@ -159,12 +156,7 @@ def test_digest_lists_a_story_once_with_its_other_outlets(
 ) -> None:
     config_path = configure(tmp_path, wire, receiver, digest="0 9 * * *")
     run_cli("--config", str(config_path), "crawl")
-    config = load_config(str(config_path))
-    archive = open_archive(config.archive_path)
-    try:
-        deliver_due(archive, config, now=datetime.now().astimezone() + timedelta(days=1))
-    finally:
-        archive.close()
+    deliver_as_of(config_path, timedelta(days=1))
     digests = [got.json() for got in receiver.received
                if got.path == "/hook" and got.json()["event"] == "digest"]
     assert len(digests) == 1
@@ -200,12 +192,7 @@ def test_killed_crawl_and_restart_alert_once(tmp_path: Path, wire: dict[str, Out
     receiver.mode = "ok"
     crawl(config, "together")  # a restart: every outlet, the killed one's rest included
     # Deliveries the killed crawl had claimed wait for their lease to run out.
-    loaded = load_config(str(config))
-    archive = open_archive(loaded.archive_path)
-    try:
-        deliver_due(archive, loaded, now=datetime.now().astimezone() + timedelta(minutes=30))
-    finally:
-        archive.close()
+    deliver_as_of(config, timedelta(minutes=30))
     assert alerts_by_rule(receiver) == {"ai-devices": 2, "seongnam": 2}
 
 
