@@ -5,7 +5,7 @@ address: a cloud metadata endpoint (169.254.169.254), an intranet host, the daem
 ``/metrics``. Before such a link is fetched its host is resolved with the system resolver and
 refused when any address it resolves to is loopback, private, link-local, reserved or
 otherwise not globally routable. Hosts the operator configured (the sources' URLs and search
-APIs, ``Config.trusted_origins``) stay trusted. The Scrapy side is
+APIs, ``crawler.config.trusted_origins``) stay trusted. The Scrapy side is
 ``crawler.middlewares.SafeAddressMiddleware``; redirects pass through it again.
 """
 

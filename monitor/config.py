@@ -28,7 +28,6 @@ from crawler.config import NAVER_DAILY_LIMIT as NAVER_DAILY_LIMIT
 from crawler.config import CrawlConfig as CrawlConfig
 from crawler.config import SourceConfig as SourceConfig
 from crawler.config import SourceKind as SourceKind
-from crawler.config import trusted_origins
 from monitor.errors import ConfigError
 from storage.config import ArchiveConfig as ArchiveConfig
 from storage.config import StoriesConfig as StoriesConfig
@@ -146,10 +145,6 @@ class Config(Strict):
         for source in self.sources:
             found += [v for v in (source.client_id, source.client_secret) if v]
         return found
-
-    def trusted_origins(self) -> set[tuple[str, int | None]]:
-        """(host, port) of every URL the operator configured (crawler.config.trusted_origins)."""
-        return trusted_origins(self.sources)
 
     def channel(self, channel_id: str) -> ChannelConfig | None:
         """Return the channel with this id, or None."""

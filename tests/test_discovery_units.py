@@ -12,6 +12,7 @@ import pytest
 from sqlite_utils import Database
 
 from alerts.rules import parse_rule, search_query
+from crawler.config import trusted_origins
 from crawler.netguard import address_problem, is_trusted
 from crawler.quota import (
     backoff_until,
@@ -252,13 +253,14 @@ def test_address_rules(address: str, problem: str | None) -> None:
 
 
 def test_configured_hosts_are_trusted_by_host_and_port() -> None:
-    trusted = parse_config(DISCOVERY_TOML + """
+    config = parse_config(DISCOVERY_TOML + """
 [[sources]]
 id = "bosa"
 name = "의학신문"
 kind = "ndsoft"
 url = "https://www.bosa.co.kr"
-""").trusted_origins()
+""")
+    trusted = trusted_origins(config.sources)
     assert is_trusted("https://bosa.co.kr/news/articleView.html?idxno=1", trusted)
     assert is_trusted("http://www.bosa.co.kr/x", trusted)
     assert is_trusted("http://127.0.0.1:9/v1/search/news.json", trusted)
